@@ -38,6 +38,10 @@ public final class ModelLoader {
      */
     public static LanguageModel fromStateDict(StateDict stateDict, Path source, FloatKernel kernel)
             throws ModelFileException {
+        var nonFinite = stateDict.findNonFinite();
+        if (nonFinite.isPresent()) {
+            throw new ModelFileException(source, "non-finite weight: " + nonFinite.get());
+        }
         Checker check = new Checker(stateDict, source);
         Tensor encoder = check.matrix("encoder.weight", -1, -1);
         int tokens = encoder.shape()[0];
@@ -115,13 +119,6 @@ public final class ModelLoader {
                 throw new ModelFileException(source, "tensor " + name + " is missing");
             }
             Tensor t = stateDict.get(name);
-            float[] data = t.data();
-            for (int i = 0; i < data.length; i++) {
-                if (!Float.isFinite(data[i])) {
-                    throw new ModelFileException(source, name + " holds a non-finite value (" + data[i]
-                            + ") at index " + i);
-                }
-            }
             used.add(name);
             return t;
         }
