@@ -72,9 +72,8 @@ class CliTest {
         try (var files = Files.list(dir)) {
             assertEquals(1, files.count(), "no temporary file may be left behind");
         }
-        assertEquals(Files.readString(file), Files.readString(file));
         Run again = run("generate", "--words", "45", "--seed", "3");
-        assertEquals(Files.readString(file), again.out(), "the same seed gives the same text");
+        assertEquals(Files.readString(file).strip(), again.out().strip(), "the same seed gives the same text");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -20,7 +20,7 @@ public final class PythonJson {
                 case '\b' -> b.append("\\b");
                 case '\f' -> b.append("\\f");
                 default -> {
-                    if (ch < 0x20 || ch > 0x7e && ch != 0x7f) {
+                    if (ch < 0x20 || ch >= 0x7f) {
                         b.append(String.format("\\u%04x", (int) ch));
                     } else {
                         b.append(ch);
