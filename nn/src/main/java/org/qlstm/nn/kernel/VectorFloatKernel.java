@@ -1,14 +1,16 @@
 package org.qlstm.nn.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The fast float kernel (the {@code vector} choice, the default): the weight is packed once into panels of
  * {@code P = 2·L} output columns ({@code L} = lanes of the preferred vector: 8 floats on AVX2, so 16 columns, one
- * 64-byte line per input index), laid out {@code Wp[panel][k][P]} and zero-padded to a whole number of panels, so
- * the hot loops have no masks and no tails.
+ * 64-byte line per input index), laid out {@code Wp[panel][k][P]}, so the hot loops have no masks and no tails.
+ * When {@code N} is not a multiple of {@code P} the last panel is shifted left to end at column {@code N}
+ * (columns {@code [N−P, N)}), overlapping the one before: the overlapping outputs are computed twice with the
+ * same bits and stored twice, so every store is a full vector. A matrix narrower than one panel ({@code N < P})
+ * is zero-padded and computed by a scalar loop with the same summation order (those are tiny).
  *
  * <ul>
  *   <li><b>GEMM</b> (2 or more rows): for each panel, blocks of 5 rows × 2 vectors keep 10 accumulators in
@@ -19,6 +21,10 @@ import jdk.incubator.vector.VectorSpecies;
  *   <li><b>Threads</b>: multi-row products of at least {@link KernelThreads#MIN_SPLIT_MACS} multiply-adds are split
  *       over panels between {@link KernelThreads#threads()} threads.</li>
  * </ul>
+ *
+ * <p><b>JIT.</b> The hot methods are kept small enough for C1's tier-3 compile to succeed: when it fails
+ * ("out of virtual registers") after a tier-2 compile, HotSpot can leave the method at tier 2 — C1 code without
+ * vector intrinsics, ~100× slower — for good. {@code KernelsTest} checks the speed after {@link Kernels#warmUp()}.
  *
  * <p><b>Summation order.</b> Every path computes each output as one chain {@code acc = fma(W[j][k], x[k], acc)} for
  * {@code k = 0, 1, …, K−1} from {@code acc = 0}, then {@code acc + bias[j]}. So an output's bits depend only on its
@@ -45,7 +51,10 @@ public final class VectorFloatKernel implements FloatKernel {
         return new Matrix(pack(weight, outputs, inputs), outputs, inputs);
     }
 
-    /** {@code W[outputs][inputs]} row-major → {@code Wp[panel][k][P]}, columns past {@code outputs} zero. */
+    /**
+     * {@code W[outputs][inputs]} row-major → {@code Wp[panel][k][P]}: panel {@code p} holds columns
+     * {@code firstColumn(p) ..+P}; with {@code outputs < P} the single panel is zero-padded.
+     */
     static float[] pack(float[] weight, int outputs, int inputs) {
         int panels = panels(outputs);
         long size = (long) panels * inputs * P;
@@ -53,14 +62,23 @@ public final class VectorFloatKernel implements FloatKernel {
             throw new IllegalArgumentException("matrix of " + outputs + "x" + inputs + " is too large to pack");
         }
         float[] packed = new float[(int) size];
-        for (int j = 0; j < outputs; j++) {
-            int panelBase = (j / P) * inputs * P + (j % P);
-            int row = j * inputs;
-            for (int k = 0; k < inputs; k++) {
-                packed[panelBase + k * P] = weight[row + k];
+        for (int p = 0; p < panels; p++) {
+            int first = firstColumn(p, outputs);
+            int width = Math.min(P, outputs - first);
+            for (int c = 0; c < width; c++) {
+                int row = (first + c) * inputs;
+                int base = p * inputs * P + c;
+                for (int k = 0; k < inputs; k++) {
+                    packed[base + k * P] = weight[row + k];
+                }
             }
         }
         return packed;
+    }
+
+    /** The first output column of panel {@code p}: {@code p·P}, except a last panel shifted to end at N. */
+    static int firstColumn(int p, int outputs) {
+        return Math.max(0, Math.min(p * P, outputs - P));
     }
 
     static int panels(int outputs) {
@@ -102,6 +120,10 @@ public final class VectorFloatKernel implements FloatKernel {
             if (x.length < (long) rows * inputs || y.length < (long) rows * outputs || bias.length < outputs) {
                 throw new IllegalArgumentException("multiply " + rows + "x" + inputs + " → " + outputs
                         + ": x has " + x.length + ", y " + y.length + ", bias " + bias.length + " values");
+            }
+            if (outputs < P) {
+                narrow(x, rows, bias, y);
+                return;
             }
             if (rows == 1) {
                 gemv(x, 0, bias, y, 0, 0, panels);
@@ -171,128 +193,95 @@ public final class VectorFloatKernel implements FloatKernel {
                 a41 = w1.fma(v, a41);
             }
             final int n = outputs;
-            final int j = p * P;
+            final int j = firstColumn(p, n);
+            FloatVector b0 = FloatVector.fromArray(S, bias, j);
+            FloatVector b1 = FloatVector.fromArray(S, bias, j + L);
             int yi = r * n + j;
-            if (j + P <= n) {
-                FloatVector b0 = FloatVector.fromArray(S, bias, j);
-                FloatVector b1 = FloatVector.fromArray(S, bias, j + L);
-                a00.add(b0).intoArray(y, yi);
-                a01.add(b1).intoArray(y, yi + L);
-                if (count > 1) {
-                    yi += n;
-                    a10.add(b0).intoArray(y, yi);
-                    a11.add(b1).intoArray(y, yi + L);
-                }
-                if (count > 2) {
-                    yi += n;
-                    a20.add(b0).intoArray(y, yi);
-                    a21.add(b1).intoArray(y, yi + L);
-                }
-                if (count > 3) {
-                    yi += n;
-                    a30.add(b0).intoArray(y, yi);
-                    a31.add(b1).intoArray(y, yi + L);
-                }
-                if (count > 4) {
-                    yi += n;
-                    a40.add(b0).intoArray(y, yi);
-                    a41.add(b1).intoArray(y, yi + L);
-                }
-            } else {
-                // The last, partial panel: masked bias loads and stores (once per block, outside the k loop).
-                VectorMask<Float> m0 = S.indexInRange(j, n);
-                VectorMask<Float> m1 = S.indexInRange(j + L, n);
-                FloatVector b0 = FloatVector.fromArray(S, bias, j, m0);
-                FloatVector b1 = FloatVector.fromArray(S, bias, j + L, m1);
-                a00.add(b0).intoArray(y, yi, m0);
-                a01.add(b1).intoArray(y, yi + L, m1);
-                if (count > 1) {
-                    yi += n;
-                    a10.add(b0).intoArray(y, yi, m0);
-                    a11.add(b1).intoArray(y, yi + L, m1);
-                }
-                if (count > 2) {
-                    yi += n;
-                    a20.add(b0).intoArray(y, yi, m0);
-                    a21.add(b1).intoArray(y, yi + L, m1);
-                }
-                if (count > 3) {
-                    yi += n;
-                    a30.add(b0).intoArray(y, yi, m0);
-                    a31.add(b1).intoArray(y, yi + L, m1);
-                }
-                if (count > 4) {
-                    yi += n;
-                    a40.add(b0).intoArray(y, yi, m0);
-                    a41.add(b1).intoArray(y, yi + L, m1);
-                }
+            a00.add(b0).intoArray(y, yi);
+            a01.add(b1).intoArray(y, yi + L);
+            if (count > 1) {
+                yi += n;
+                a10.add(b0).intoArray(y, yi);
+                a11.add(b1).intoArray(y, yi + L);
+            }
+            if (count > 2) {
+                yi += n;
+                a20.add(b0).intoArray(y, yi);
+                a21.add(b1).intoArray(y, yi + L);
+            }
+            if (count > 3) {
+                yi += n;
+                a30.add(b0).intoArray(y, yi);
+                a31.add(b1).intoArray(y, yi + L);
+            }
+            if (count > 4) {
+                yi += n;
+                a40.add(b0).intoArray(y, yi);
+                a41.add(b1).intoArray(y, yi + L);
             }
         }
 
         /**
          * One row ({@code x[xi ..]} → {@code y[yi ..]}) over panels {@code [fromPanel, toPanel)}: 4 panels at a time,
-         * 8 independent accumulator chains; the 1–3 panels left over one at a time.
+         * 8 independent accumulator chains. When fewer than 4 panels are left the last one is repeated (computed
+         * and stored again with the same bits), so there is one loop and no tail code.
          */
         private void gemv(float[] x, int xi, float[] bias, float[] y, int yi, int fromPanel, int toPanel) {
             final int k1 = inputs;
             final int stride = k1 * P;
             final float[] w = wp;
-            int p = fromPanel;
-            int fullPanels = Math.min(toPanel, outputs / P);
-            for (; p + 4 <= fullPanels; p += 4) {
-                int wi = p * stride;
+            final int lastPanel = toPanel - 1;
+            for (int p = fromPanel; p < toPanel; p += 4) {
+                int p1 = Math.min(p + 1, lastPanel);
+                int p2 = Math.min(p + 2, lastPanel);
+                int p3 = Math.min(p + 3, lastPanel);
+                int w0 = p * stride;
+                int w1 = p1 * stride;
+                int w2 = p2 * stride;
+                int w3 = p3 * stride;
                 FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
                 FloatVector a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
                 FloatVector a4 = FloatVector.zero(S), a5 = FloatVector.zero(S);
                 FloatVector a6 = FloatVector.zero(S), a7 = FloatVector.zero(S);
-                for (int k = 0; k < k1; k++, wi += P) {
+                for (int k = 0, o = 0; k < k1; k++, o += P) {
                     FloatVector v = FloatVector.broadcast(S, x[xi + k]);
-                    a0 = FloatVector.fromArray(S, w, wi).fma(v, a0);
-                    a1 = FloatVector.fromArray(S, w, wi + L).fma(v, a1);
-                    a2 = FloatVector.fromArray(S, w, wi + stride).fma(v, a2);
-                    a3 = FloatVector.fromArray(S, w, wi + stride + L).fma(v, a3);
-                    a4 = FloatVector.fromArray(S, w, wi + 2 * stride).fma(v, a4);
-                    a5 = FloatVector.fromArray(S, w, wi + 2 * stride + L).fma(v, a5);
-                    a6 = FloatVector.fromArray(S, w, wi + 3 * stride).fma(v, a6);
-                    a7 = FloatVector.fromArray(S, w, wi + 3 * stride + L).fma(v, a7);
+                    a0 = FloatVector.fromArray(S, w, w0 + o).fma(v, a0);
+                    a1 = FloatVector.fromArray(S, w, w0 + o + L).fma(v, a1);
+                    a2 = FloatVector.fromArray(S, w, w1 + o).fma(v, a2);
+                    a3 = FloatVector.fromArray(S, w, w1 + o + L).fma(v, a3);
+                    a4 = FloatVector.fromArray(S, w, w2 + o).fma(v, a4);
+                    a5 = FloatVector.fromArray(S, w, w2 + o + L).fma(v, a5);
+                    a6 = FloatVector.fromArray(S, w, w3 + o).fma(v, a6);
+                    a7 = FloatVector.fromArray(S, w, w3 + o + L).fma(v, a7);
                 }
-                int j = p * P;
-                int o = yi + j;
-                a0.add(FloatVector.fromArray(S, bias, j)).intoArray(y, o);
-                a1.add(FloatVector.fromArray(S, bias, j + L)).intoArray(y, o + L);
-                a2.add(FloatVector.fromArray(S, bias, j + 2 * L)).intoArray(y, o + 2 * L);
-                a3.add(FloatVector.fromArray(S, bias, j + 3 * L)).intoArray(y, o + 3 * L);
-                a4.add(FloatVector.fromArray(S, bias, j + 4 * L)).intoArray(y, o + 4 * L);
-                a5.add(FloatVector.fromArray(S, bias, j + 5 * L)).intoArray(y, o + 5 * L);
-                a6.add(FloatVector.fromArray(S, bias, j + 6 * L)).intoArray(y, o + 6 * L);
-                a7.add(FloatVector.fromArray(S, bias, j + 7 * L)).intoArray(y, o + 7 * L);
-            }
-            for (; p < toPanel; p++) {
-                gemvPanel(x, xi, bias, y, yi, p);
+                int j0 = firstColumn(p, outputs);
+                int j1 = firstColumn(p1, outputs);
+                int j2 = firstColumn(p2, outputs);
+                int j3 = firstColumn(p3, outputs);
+                a0.add(FloatVector.fromArray(S, bias, j0)).intoArray(y, yi + j0);
+                a1.add(FloatVector.fromArray(S, bias, j0 + L)).intoArray(y, yi + j0 + L);
+                a2.add(FloatVector.fromArray(S, bias, j1)).intoArray(y, yi + j1);
+                a3.add(FloatVector.fromArray(S, bias, j1 + L)).intoArray(y, yi + j1 + L);
+                a4.add(FloatVector.fromArray(S, bias, j2)).intoArray(y, yi + j2);
+                a5.add(FloatVector.fromArray(S, bias, j2 + L)).intoArray(y, yi + j2 + L);
+                a6.add(FloatVector.fromArray(S, bias, j3)).intoArray(y, yi + j3);
+                a7.add(FloatVector.fromArray(S, bias, j3 + L)).intoArray(y, yi + j3 + L);
             }
         }
 
-        /** One row, one panel (2 chains); handles the partial last panel with masks. */
-        private void gemvPanel(float[] x, int xi, float[] bias, float[] y, int yi, int p) {
-            final int k1 = inputs;
-            final float[] w = wp;
-            int wi = p * k1 * P;
-            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
-            for (int k = 0; k < k1; k++, wi += P) {
-                FloatVector v = FloatVector.broadcast(S, x[xi + k]);
-                a0 = FloatVector.fromArray(S, w, wi).fma(v, a0);
-                a1 = FloatVector.fromArray(S, w, wi + L).fma(v, a1);
-            }
-            int j = p * P;
-            int o = yi + j;
-            if (j + P <= outputs) {
-                a0.add(FloatVector.fromArray(S, bias, j)).intoArray(y, o);
-                a1.add(FloatVector.fromArray(S, bias, j + L)).intoArray(y, o + L);
-            } else {
-                VectorMask<Float> m0 = S.indexInRange(j, outputs);
-                VectorMask<Float> m1 = S.indexInRange(j + L, outputs);
-                a0.add(FloatVector.fromArray(S, bias, j, m0)).intoArray(y, o, m0);
-                a1.add(FloatVector.fromArray(S, bias, j + L, m1)).intoArray(y, o + L, m1);
+        /**
+         * Fewer outputs than one panel: a scalar loop over the zero-padded panel with the vector paths' summation
+         * order ({@code Math.fma} over k from 0, then the bias), so results are the same bits.
+         */
+        private void narrow(float[] x, int rows, float[] bias, float[] y) {
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < outputs; j++) {
+                    float acc = 0f;
+                    for (int k = 0, wi = j; k < inputs; k++, wi += P) {
+                        acc = Math.fma(wp[wi], x[r * inputs + k], acc);
+                    }
+                    y[r * outputs + j] = acc + bias[j];
+                }
             }
         }
     }

@@ -185,6 +185,25 @@ class VectorFloatKernelTest {
         assertTrue(p >= 2 && p % 2 == 0);
     }
 
+    @Test
+    void lastPanelIsShiftedToEndAtTheLastColumn() {
+        int p = VectorFloatKernel.P;
+        int n = 2 * p + 3;
+        int k = 2;
+        float[] w = new float[n * k];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = i + 1;
+        }
+        float[] packed = VectorFloatKernel.pack(w, n, k);
+        assertEquals(3 * k * p, packed.length);
+        assertEquals(n - p, VectorFloatKernel.firstColumn(2, n));
+        for (int kk = 0; kk < k; kk++) {
+            for (int c = 0; c < p; c++) {
+                assertEquals(w[(n - p + c) * k + kk], packed[2 * k * p + kk * p + c], "last panel column " + c);
+            }
+        }
+    }
+
     static float[] abs(float[] values) {
         float[] result = new float[values.length];
         for (int i = 0; i < values.length; i++) {
