@@ -3,15 +3,17 @@ package org.qlstm.quant.kernel;
 import java.util.Locale;
 
 /**
- * Chooses the int8 kernel: the system property {@value #PROPERTY} names it ({@code scalar}, the default, is the
- * only one so far; faster kernels are added behind {@link Int8Kernel} and tested against {@link ScalarInt8Kernel}).
+ * Chooses the int8 kernel: the system property {@value #PROPERTY} names it: {@code widened} (the default,
+ * {@link WidenedFloatInt8Kernel} on the preferred float kernel) or {@code scalar} ({@link ScalarInt8Kernel}, the
+ * reference). Every kernel gives the same accumulators; faster ones are added behind {@link Int8Kernel} and tested
+ * against the scalar one.
  */
 public final class Int8Kernels {
 
     /** System property selecting the int8 kernel. */
     public static final String PROPERTY = "qlstm.int8.kernel";
 
-    private static final Int8Kernel DEFAULT = choose(System.getProperty(PROPERTY, "scalar"));
+    private static final Int8Kernel DEFAULT = choose(System.getProperty(PROPERTY, "widened"));
 
     private Int8Kernels() {
     }
@@ -25,7 +27,9 @@ public final class Int8Kernels {
     public static Int8Kernel choose(String name) {
         return switch (name.strip().toLowerCase(Locale.ROOT)) {
             case "scalar" -> new ScalarInt8Kernel();
-            default -> throw new IllegalArgumentException("unknown int8 kernel '" + name + "'; valid kernels: scalar");
+            case "widened" -> new WidenedFloatInt8Kernel();
+            default -> throw new IllegalArgumentException(
+                    "unknown int8 kernel '" + name + "'; valid kernels: widened, scalar");
         };
     }
 
