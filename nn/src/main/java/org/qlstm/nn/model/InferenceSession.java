@@ -80,6 +80,21 @@ public final class InferenceSession {
         return logits;
     }
 
+    /**
+     * Sets layer {@code l}'s state, e.g. to continue from a state recorded elsewhere.
+     *
+     * @param h hidden state, {@code batch × hidden} values (copied)
+     * @param c cell state, {@code batch × hidden} values (copied)
+     */
+    public void setState(int l, float[] h, float[] c) {
+        if (h.length != this.h[l].length || c.length != this.c[l].length) {
+            throw new IllegalArgumentException("layer " + l + " state needs " + this.h[l].length
+                    + " values for h and c, got " + h.length + " and " + c.length);
+        }
+        System.arraycopy(h, 0, this.h[l], 0, h.length);
+        System.arraycopy(c, 0, this.c[l], 0, c.length);
+    }
+
     /** A copy of layer {@code l}'s hidden state, {@code batch × hidden}. */
     public float[] hidden(int l) {
         return h[l].clone();

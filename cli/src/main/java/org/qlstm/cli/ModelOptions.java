@@ -1,0 +1,59 @@
+package org.qlstm.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.qlstm.nn.model.LanguageModel;
+import org.qlstm.nn.model.ModelLoader;
+import org.qlstm.nn.text.Corpus;
+import picocli.CommandLine.Option;
+
+/** {@code --model} and {@code --data}, shared by the commands; both default to the embedded small model. */
+final class ModelOptions {
+
+    @Option(names = "--model", paramLabel = "FILE",
+            description = "PyTorch state_dict (.pth) of the tutorial's model (default: the embedded small model)")
+    Path model;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "corpus directory with train.txt, valid.txt, test.txt (default: the embedded corpus)")
+    Path data;
+
+    /** The model file to read. */
+    Path modelFile() {
+        return model != null ? model : EmbeddedDefault.model();
+    }
+
+    /** The corpus directory to read. */
+    Path dataDirectory() {
+        return data != null ? data : EmbeddedDefault.data();
+    }
+
+    /** Reads the float model. */
+    LanguageModel loadModel() throws IOException {
+        Path file = modelFile();
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(file + ": no such model file");
+        }
+        return ModelLoader.load(file);
+    }
+
+    /** Reads the corpus. */
+    Corpus loadCorpus() throws IOException {
+        Path dir = dataDirectory();
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(dir + ": no such corpus directory");
+        }
+        return Corpus.load(dir);
+    }
+
+    /** Checks that the corpus's dictionary fits the model's vocabulary. */
+    void requireSameVocabulary(LanguageModel model, Corpus corpus) {
+        int words = corpus.dictionary().size();
+        int tokens = model.shape().tokens();
+        if (words != tokens) {
+            throw new IllegalArgumentException(modelFile() + ": the model's vocabulary has " + tokens
+                    + " words but the corpus in " + dataDirectory() + " gives a dictionary of " + words);
+        }
+    }
+}

@@ -1,0 +1,1 @@
+"""Shared code of the qlstm PyTorch reference scripts (see reference/README.md)."""
