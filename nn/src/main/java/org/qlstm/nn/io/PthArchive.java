@@ -59,9 +59,9 @@ final class PthArchive implements Closeable {
         try {
             zip = new ZipFile(file.toFile());
         } catch (ZipException e) {
-            throw new ModelFileException(file, "truncated or corrupt zip archive (" + e.getMessage() + ")", e);
+            throw new ModelFileException(file, "truncated or corrupt zip archive (" + reason(e) + ")", e);
         } catch (IOException e) {
-            throw new ModelFileException(file, "cannot open: " + e.getMessage(), e);
+            throw new ModelFileException(file, "cannot open: " + reason(e), e);
         }
         try {
             PthArchive archive = new PthArchive(file, size, zip, findPrefix(file, zip));
@@ -84,7 +84,7 @@ final class PthArchive implements Closeable {
             size = Files.size(file);
             head = in.readNBytes(LEGACY_MAGIC.length);
         } catch (IOException e) {
-            throw new ModelFileException(file, "cannot read: " + e.getMessage(), e);
+            throw new ModelFileException(file, "cannot read: " + reason(e), e);
         }
         if (Arrays.equals(head, LEGACY_MAGIC)) {
             throw new ModelFileException(file, "legacy torch.save format (PyTorch before 1.6, or"
@@ -160,7 +160,7 @@ final class PthArchive implements Closeable {
             bytes = in.readNBytes(limit + 1); // one more than allowed, to notice an entry that lied
         } catch (IOException e) {
             throw new ModelFileException(file, "cannot read entry " + Text.quote(entry.getName()) + ": "
-                    + e.getMessage(), e);
+                    + reason(e), e);
         }
         if (bytes.length > limit || (entry.getSize() >= 0 && bytes.length != entry.getSize())) {
             throw new ModelFileException(file, "entry " + Text.quote(entry.getName()) + " holds "
@@ -228,7 +228,7 @@ final class PthArchive implements Closeable {
                 throw m;
             }
             throw new ModelFileException(file, "cannot read storage entry " + Text.quote(entry.getName())
-                    + ": " + e.getMessage(), e);
+                    + ": " + reason(e), e);
         }
         return out;
     }
@@ -241,6 +241,17 @@ final class PthArchive implements Closeable {
                     + Text.quote(user));
         }
         return entry;
+    }
+
+    /**
+     * The message of an I/O error for ours; some carry none (ZipFile's EOFException when a local header points
+     * past the end of the file), and "null" would tell the user nothing.
+     */
+    private static String reason(IOException e) {
+        if (e.getMessage() != null && !e.getMessage().isBlank()) {
+            return e.getMessage();
+        }
+        return e instanceof java.io.EOFException ? "unexpected end of file" : e.getClass().getSimpleName();
     }
 
     @Override

@@ -47,7 +47,7 @@ public final class ModelLoader {
         int tokens = encoder.shape()[0];
         int embedding = encoder.shape()[1];
         int layers = 0;
-        while (stateDict.names().contains("rnn.weight_ih_l" + layers)) {
+        while (stateDict.contains("rnn.weight_ih_l" + layers)) { // not names().contains(): names() copies
             layers++;
         }
         if (layers == 0) {
@@ -89,9 +89,12 @@ public final class ModelLoader {
         Tensor matrix(String name, int rows, int cols) throws ModelFileException {
             Tensor t = fetch(name);
             int[] s = t.shape();
-            if (s.length != 2 || (rows >= 0 && s[0] != rows) || (cols >= 0 && s[1] != cols)) {
+            // A zero size would pass the cross-checks and fail later, in the layers' constructors.
+            boolean empty = s.length == 2 && (s[0] == 0 || s[1] == 0);
+            if (s.length != 2 || empty || (rows >= 0 && s[0] != rows) || (cols >= 0 && s[1] != cols)) {
                 throw new ModelFileException(source, name + " has shape " + shape(s) + ", expected "
-                        + (rows < 0 ? "?" : rows) + "x" + (cols < 0 ? "?" : cols));
+                        + (rows < 0 ? "?" : rows) + "x" + (cols < 0 ? "?" : cols)
+                        + (empty ? " with no size 0" : ""));
             }
             return t;
         }
@@ -115,7 +118,7 @@ public final class ModelLoader {
         }
 
         private Tensor fetch(String name) throws ModelFileException {
-            if (!stateDict.names().contains(name)) {
+            if (!stateDict.contains(name)) {
                 throw new ModelFileException(source, "tensor " + name + " is missing");
             }
             Tensor t = stateDict.get(name);
