@@ -2,6 +2,7 @@ package org.qlstm.nn.kernel;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
@@ -41,6 +42,8 @@ public final class VectorActivations {
     static final VectorSpecies<Float> F =
             VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
 
+    private static final VectorSpecies<Long> LONGS = VectorSpecies.of(long.class, D.vectorShape());
+
     private static final double LOG2E = 1.4426950408889634;
     /** ln 2 split so that {@code n·LN2_HI} is exact for |n| &lt; 2²⁰. */
     private static final double LN2_HI = 0x1.62e42fefa3800p-1;
@@ -67,6 +70,26 @@ public final class VectorActivations {
      * {@code b} is null; {@code out} may be {@code a} itself (element-wise in place).
      */
     public static void sigmoidOfSum(float[] a, int aFrom, float[] b, int bFrom, float[] out, int to, int n) {
+        // sigmoid(DoubleVector) written out with hoisted constants: as a call, C2 may not inline it (large Vector
+        // API methods exhaust its inlining budget) and a call that is not inlined boxes its vectors, ~3× slower.
+        DoubleVector lo = c(-120.0);
+        DoubleVector hi = c(120.0);
+        DoubleVector log2e = c(LOG2E);
+        DoubleVector shift = c(SHIFT);
+        DoubleVector ln2Hi = c(-LN2_HI);
+        DoubleVector ln2Lo = c(-LN2_LO);
+        DoubleVector q11 = c(1.0 / 39916800);
+        DoubleVector q10 = c(1.0 / 3628800);
+        DoubleVector q9 = c(1.0 / 362880);
+        DoubleVector q8 = c(1.0 / 40320);
+        DoubleVector q7 = c(1.0 / 5040);
+        DoubleVector q6 = c(1.0 / 720);
+        DoubleVector q5 = c(1.0 / 120);
+        DoubleVector q4 = c(1.0 / 24);
+        DoubleVector q3 = c(1.0 / 6);
+        DoubleVector q2 = c(0.5);
+        DoubleVector one = c(1.0);
+        LongVector bias = LongVector.broadcast(LONGS, 1023L);
         int lanes = F.length();
         int i = 0;
         for (; i + lanes <= n; i += lanes) {
@@ -74,7 +97,17 @@ public final class VectorActivations {
             if (b != null) {
                 v = v.add(FloatVector.fromArray(F, b, bFrom + i));
             }
-            narrow(sigmoid(widen(v))).intoArray(out, to + i);
+            DoubleVector y = widen(v).neg().max(lo).min(hi);
+            DoubleVector t = y.fma(log2e, shift);
+            DoubleVector k = t.sub(shift);
+            DoubleVector r = k.fma(ln2Hi, y);
+            r = k.fma(ln2Lo, r);
+            DoubleVector p = q11.fma(r, q10).fma(r, q9).fma(r, q8).fma(r, q7).fma(r, q6).fma(r, q5).fma(r, q4)
+                    .fma(r, q3).fma(r, q2).fma(r, one);
+            DoubleVector scale = t.reinterpretAsLongs().add(bias).lanewise(VectorOperators.LSHL, 52)
+                    .reinterpretAsDoubles();
+            DoubleVector e = p.mul(r).add(one).mul(scale);
+            narrow(one.div(e.add(one))).intoArray(out, to + i);
         }
         if (i < n) {
             sigmoidTail(a, aFrom, b, bFrom, out, to, i, n);
@@ -83,6 +116,27 @@ public final class VectorActivations {
 
     /** As {@link #sigmoidOfSum} with tanh. */
     public static void tanhOfSum(float[] a, int aFrom, float[] b, int bFrom, float[] out, int to, int n) {
+        // tanh(DoubleVector) written out with hoisted constants (see sigmoidOfSum).
+        DoubleVector hi = c(20.0);
+        DoubleVector minusTwo = c(-2.0);
+        DoubleVector log2e = c(LOG2E);
+        DoubleVector shift = c(SHIFT);
+        DoubleVector ln2Hi = c(-LN2_HI);
+        DoubleVector ln2Lo = c(-LN2_LO);
+        DoubleVector q11 = c(1.0 / 39916800);
+        DoubleVector q10 = c(1.0 / 3628800);
+        DoubleVector q9 = c(1.0 / 362880);
+        DoubleVector q8 = c(1.0 / 40320);
+        DoubleVector q7 = c(1.0 / 5040);
+        DoubleVector q6 = c(1.0 / 720);
+        DoubleVector q5 = c(1.0 / 120);
+        DoubleVector q4 = c(1.0 / 24);
+        DoubleVector q3 = c(1.0 / 6);
+        DoubleVector q2 = c(0.5);
+        DoubleVector one = c(1.0);
+        DoubleVector two = c(2.0);
+        LongVector bias = LongVector.broadcast(LONGS, 1023L);
+        LongVector sign = LongVector.broadcast(LONGS, SIGN);
         int lanes = F.length();
         int i = 0;
         for (; i + lanes <= n; i += lanes) {
@@ -90,7 +144,21 @@ public final class VectorActivations {
             if (b != null) {
                 v = v.add(FloatVector.fromArray(F, b, bFrom + i));
             }
-            narrow(tanh(widen(v))).intoArray(out, to + i);
+            DoubleVector x = widen(v);
+            DoubleVector y = x.abs().min(hi).mul(minusTwo);
+            DoubleVector t = y.fma(log2e, shift);
+            DoubleVector k = t.sub(shift);
+            DoubleVector r = k.fma(ln2Hi, y);
+            r = k.fma(ln2Lo, r);
+            DoubleVector p = q11.fma(r, q10).fma(r, q9).fma(r, q8).fma(r, q7).fma(r, q6).fma(r, q5).fma(r, q4)
+                    .fma(r, q3).fma(r, q2).fma(r, one);
+            DoubleVector scale = t.reinterpretAsLongs().add(bias).lanewise(VectorOperators.LSHL, 52)
+                    .reinterpretAsDoubles();
+            DoubleVector em1 = p.mul(r).fma(scale, scale.sub(one));
+            DoubleVector magnitude = em1.div(em1.add(two)).abs();
+            DoubleVector result = magnitude.reinterpretAsLongs().or(x.reinterpretAsLongs().and(sign))
+                    .reinterpretAsDoubles();
+            narrow(result).intoArray(out, to + i);
         }
         if (i < n) {
             tanhTail(a, aFrom, b, bFrom, out, to, i, n);
@@ -127,27 +195,27 @@ public final class VectorActivations {
 
     /** σ(x) in double, accurate far beyond float. */
     static DoubleVector sigmoid(DoubleVector x) {
-        DoubleVector y = x.neg().max(-120.0).min(120.0);
-        DoubleVector t = y.fma(LOG2E, SHIFT);
-        DoubleVector n = t.sub(SHIFT);
+        DoubleVector y = x.neg().max(c(-120.0)).min(c(120.0));
+        DoubleVector t = y.fma(c(LOG2E), c(SHIFT));
+        DoubleVector n = t.sub(c(SHIFT));
         DoubleVector r = n.fma(c(-LN2_HI), y);
         r = n.fma(c(-LN2_LO), r);
         DoubleVector e = expTaylor(r).mul(twoToThe(t));
-        return DoubleVector.broadcast(D, 1.0).div(e.add(1.0));
+        return c(1.0).div(e.add(c(1.0)));
     }
 
     /** tanh(x) in double, accurate far beyond float. */
     static DoubleVector tanh(DoubleVector x) {
-        DoubleVector y = x.abs().min(20.0).mul(-2.0);
-        DoubleVector t = y.fma(LOG2E, SHIFT);
-        DoubleVector n = t.sub(SHIFT);
+        DoubleVector y = x.abs().min(c(20.0)).mul(c(-2.0));
+        DoubleVector t = y.fma(c(LOG2E), c(SHIFT));
+        DoubleVector n = t.sub(c(SHIFT));
         DoubleVector r = n.fma(c(-LN2_HI), y);
         r = n.fma(c(-LN2_LO), r);
         DoubleVector scale = twoToThe(t);
-        DoubleVector em1 = expm1Taylor(r).fma(scale, scale.sub(1.0)); // 2ⁿ(e^r − 1) + (2ⁿ − 1)
-        DoubleVector magnitude = em1.div(em1.add(2.0)).abs();
+        DoubleVector em1 = expm1Taylor(r).fma(scale, scale.sub(c(1.0))); // 2ⁿ(e^r − 1) + (2ⁿ − 1)
+        DoubleVector magnitude = em1.div(em1.add(c(2.0))).abs();
         return magnitude.reinterpretAsLongs()
-                .or(x.reinterpretAsLongs().and(SIGN))
+                .or(x.reinterpretAsLongs().and(LongVector.broadcast(LONGS, SIGN)))
                 .reinterpretAsDoubles();
     }
 
@@ -157,12 +225,13 @@ public final class VectorActivations {
 
     /** {@code 2ⁿ} where {@code t = n + 1.5·2⁵²}, |n| ≤ 1022. */
     private static DoubleVector twoToThe(DoubleVector t) {
-        return t.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        return t.reinterpretAsLongs().add(LongVector.broadcast(LONGS, 1023L)).lanewise(VectorOperators.LSHL, 52)
+                .reinterpretAsDoubles();
     }
 
     /** e^r for |r| ≤ ln2/2: Taylor series to r¹¹. */
     private static DoubleVector expTaylor(DoubleVector r) {
-        return expm1Taylor(r).add(1.0);
+        return expm1Taylor(r).add(c(1.0));
     }
 
     /** e^r − 1 for |r| ≤ ln2/2: {@code r·(1 + r/2 + … + r¹⁰/11!)}, relative error &lt; 1e-14. */
