@@ -13,12 +13,15 @@ import jdk.incubator.vector.VectorSpecies;
  * then finished in double. {@code exp} is a float polynomial (Cephes' {@code expf}: a
  * degree-5 polynomial on |r| ≤ ln2/2 after a two-part ln 2 reduction, ≈ 1 ulp) on the arguments {@code x − max ≤ 0},
  * clamped at −87 (so {@code 2ⁿ} stays a normal float; a term below e⁻⁸⁷ ≈ 1.6e-38 counts as that, against a sum of
- * at least 1). The Vector API's own {@code EXP} is not intrinsified for 256-bit floats on AVX2 and was ~10× slower.
+ * at least 1). The Vector API's own {@code EXP} (the JDK's vector math stub on x86) measured about 10% faster here
+ * (21.6 against 24 µs per 33,278-word row); this polynomial is kept because it is exactly specified arithmetic —
+ * the same bits on every platform and JIT tier — and measured within 1 ulp of {@code Math.exp} on every 97th float
+ * of its domain [−87, 0] ({@code LogSoftmaxTest}).
  *
  * <p>Error: each term is within ~1 ulp, and a row of {@code n} terms in [0, 1] spread over 8 lanes accumulates at
  * most {@code (n/8)·2⁻²⁴} relative error in the worst case on AVX2 (2.5e-4 for 33,278 words; typically about
- * {@code √(n/8)·2⁻²⁴} ≈ 4e-6); the log-sum-exp is then off by at most that much in absolute terms — far inside the loss tolerances used against
- * PyTorch. Tails (a length not divisible by the vector length) are masked lanes of the same code.
+ * {@code √(n/8)·2⁻²⁴} ≈ 4e-6); the log-sum-exp is then off by at most that much in absolute terms — far inside the
+ * loss tolerances used against PyTorch. Tails (a length not divisible by the vector length) are masked lanes of the same code.
  */
 public final class LogSoftmax {
 
