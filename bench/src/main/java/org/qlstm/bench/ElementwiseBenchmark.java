@@ -17,10 +17,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import org.qlstm.nn.kernel.Activations;
 import org.qlstm.nn.kernel.LogSoftmax;
 import org.qlstm.nn.kernel.LstmGates;
 import org.qlstm.nn.kernel.VectorActivations;
-import org.qlstm.nn.kernel.Activations;
 
 /**
  * The element-wise work per chunk: log-sum-exp over 25 rows of 33,278 logits (the evaluation's cross-entropy), the
