@@ -118,10 +118,13 @@ public final class KernelThreads {
          * nothing) when there is one thread or another product holds the pool.
          */
         boolean run(PanelJob job, float[] x, int rows, float[] bias, float[] y, int panels) {
-            if (threads == 1 || panels < threads || shutdown || !lock.tryLock()) {
+            if (threads == 1 || panels < threads || !lock.tryLock()) {
                 return false;
             }
             try {
+                if (shutdown) {
+                    return false;
+                }
                 this.job = job;
                 this.x = x;
                 this.rows = rows;
@@ -200,8 +203,14 @@ public final class KernelThreads {
             }
         }
 
+        /** Waits for a product in flight (it holds the lock), then lets the workers exit. */
         void shutdown() {
-            shutdown = true;
+            lock.lock();
+            try {
+                shutdown = true;
+            } finally {
+                lock.unlock();
+            }
             for (Thread worker : workers) {
                 LockSupport.unpark(worker);
             }

@@ -132,6 +132,43 @@ class VectorFloatKernelTest {
     }
 
     @Test
+    void reconfiguringThreadsWhileAnotherThreadMultipliesNeitherHangsNorChangesResults() throws Exception {
+        SplittableRandom random = new SplittableRandom(13);
+        int rows = 25;
+        int k = 256;
+        int n = 4096;
+        FloatMatrix m = vector.prepare(gaussian(random, n * k, 0.05f), n, k);
+        float[] b = gaussian(random, n, 0.1f);
+        float[] x = gaussian(random, rows * k, 1f);
+        float[] expected = new float[rows * n];
+        m.multiply(x, rows, b, expected);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread other = new Thread(() -> {
+            float[] y = new float[rows * n];
+            try {
+                while (!stop.get()) {
+                    m.multiply(x, rows, b, y);
+                    assertArrayEquals(expected, y);
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        other.start();
+        for (int i = 0; i < 40; i++) {
+            KernelThreads.configure(1 + i % 2);
+            Thread.sleep(5);
+        }
+        stop.set(true);
+        other.join(30_000);
+        assertTrue(!other.isAlive(), "multiplying thread hung");
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+    }
+
+    @Test
     void multiplyAllocatesNothingOnceCompiled() {
         var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         SplittableRandom random = new SplittableRandom(3);
