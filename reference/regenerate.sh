@@ -4,7 +4,7 @@
 #   reference/regenerate.sh              rewrite golden/ in place
 #   reference/regenerate.sh --check      regenerate into a scratch copy and compare with golden/ byte for byte;
 #                                        exit 1 and print a summary if anything differs, is missing or is extra
-#   reference/regenerate.sh --skip-full  skip the full WikiText-2 evaluations (~10 min); with --check the
+#   reference/regenerate.sh --skip-full  skip the full WikiText-2 evaluations (~15-20 min); with --check the
 #                                        committed golden/full/ files are then taken as they are
 #
 # Python: $QLSTM_PYTHON, else Debian's /usr/bin/python3 (python3-torch, PyTorch 1.13).
@@ -19,7 +19,7 @@ for arg in "$@"; do
     case "$arg" in
         --check) CHECK=1 ;;
         --skip-full) SKIP_FULL=1 ;;
-        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "regenerate.sh: unknown option $arg (try --help)" >&2; exit 2 ;;
     esac
 done

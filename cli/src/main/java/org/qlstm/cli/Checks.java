@@ -21,6 +21,13 @@ final class Checks {
         }
     }
 
+    static void atMost(CommandSpec spec, String flag, long value, long maximum) {
+        if (value > maximum) {
+            throw new ParameterException(spec.commandLine(),
+                    flag + " must be at most " + maximum + ", got " + value);
+        }
+    }
+
     static void positiveFinite(CommandSpec spec, String flag, double value) {
         if (!(value > 0) || Double.isInfinite(value)) {
             throw new ParameterException(spec.commandLine(), flag + " must be positive and finite, got " + value);

@@ -6,8 +6,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.qlstm.nn.eval.EvalResult;
 import org.qlstm.nn.eval.Evaluator;
-import org.qlstm.nn.eval.Progress;
-import org.qlstm.nn.model.LanguageModel;
 import org.qlstm.nn.text.Corpus;
 import org.qlstm.nn.text.Split;
 import picocli.CommandLine.Command;
@@ -16,7 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code qlstm eval}: the tutorial's evaluation loss on one split. */
+/** {@code qlstm eval}: the tutorial's evaluation loss on one split, float or int8. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluates the model's cross-entropy loss on a corpus split, as the tutorial's evaluate().")
 final class EvalCommand implements Callable<Integer> {
@@ -27,38 +25,36 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelOptions source = new ModelOptions();
 
-    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
-            description = "test, valid or train (default: ${DEFAULT-VALUE})")
-    String split;
+    @Mixin
+    EvalOptions evalOptions = new EvalOptions();
 
-    @Option(names = "--bptt", defaultValue = "25", description = "chunk length (default: ${DEFAULT-VALUE})")
-    int bptt;
+    @Mixin
+    Int8Options int8Options = new Int8Options();
 
-    @Option(names = "--batch-size", defaultValue = "1", description = "eval batch size (default: ${DEFAULT-VALUE})")
-    int batchSize;
+    @Mixin
+    ThreadOptions threadOptions = new ThreadOptions();
 
-    @Option(names = "--limit-tokens", paramLabel = "N",
-            description = "evaluate only the first N tokens of the split")
-    Integer limitTokens;
+    @Option(names = "--int8", description = "quantize dynamically to int8 first (implied by an int8 model file)")
+    boolean int8;
 
-    @Option(names = "--json", description = "print one JSON object: loss, perplexity, tokens, seconds, mode")
+    @Option(names = "--json", description = "print one JSON object: loss, perplexity, tokens, seconds, mode, engine")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
-        Split chosen = Split.parse(split);
-        Checks.positive(spec, "--bptt", bptt);
-        Checks.positive(spec, "--batch-size", batchSize);
-        if (limitTokens != null) {
-            Checks.atLeast(spec, "--limit-tokens", limitTokens, 2);
+        Split split = evalOptions.validate(spec);
+        threadOptions.apply(spec);
+        LoadedModel loaded = source.loadModel();
+        if (int8 || loaded.quantized()) {
+            loaded = int8Options.int8(loaded, spec);
+        } else if (int8Options.engine != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--engine needs --int8");
         }
-        LanguageModel model = source.loadModel();
         Corpus corpus = source.loadCorpus();
-        source.requireSameVocabulary(model, corpus);
-        int[] tokens = Checks.limit(corpus.split(chosen), limitTokens);
-        EvalResult result;
-        Progress bar = ProgressBar.forTerminal("eval " + chosen.lowerName());
-        result = Evaluator.evaluate(model, tokens, bptt, batchSize, bar);
+        source.requireSameVocabulary(loaded.model(), corpus);
+        EvalResult result = evalOptions.evaluate(loaded.model(), corpus, "eval " + split.lowerName());
+        String mode = loaded.quantized() ? "int8" : "float";
+        String engine = loaded.engine().map(e -> e.name()).orElse(null);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> fields = new LinkedHashMap<>();
@@ -66,12 +62,14 @@ final class EvalCommand implements Callable<Integer> {
             fields.put("perplexity", result.perplexity());
             fields.put("tokens", result.predictions());
             fields.put("seconds", result.seconds());
-            fields.put("mode", "float");
+            fields.put("mode", mode);
+            fields.put("engine", engine);
             out.println(Json.line(fields));
         } else {
-            out.printf("%s split: loss %.6f, perplexity %.3f, %d tokens, %.2f s (float, bptt %d, batch %d)%n",
-                    chosen.lowerName(), result.loss(), result.perplexity(), result.predictions(),
-                    result.seconds(), bptt, batchSize);
+            out.printf("%s split: loss %.6f, perplexity %.3f, %d tokens, %.2f s (%s%s, bptt %d, batch %d, %d thread%s)%n",
+                    split.lowerName(), result.loss(), result.perplexity(), result.predictions(), result.seconds(),
+                    mode, engine == null ? "" : " " + engine, evalOptions.bptt, evalOptions.batchSize,
+                    threadOptions.threads, threadOptions.threads == 1 ? "" : "s");
         }
         out.flush();
         return 0;

@@ -42,7 +42,7 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Checks.atLeast(spec, "--words", words, 0);
         Checks.positiveFinite(spec, "--temperature", temperature);
-        LanguageModel model = source.loadModel();
+        LanguageModel model = source.loadModel().model();
         Corpus corpus = source.loadCorpus();
         source.requireSameVocabulary(model, corpus);
         PrintWriter stdout = spec.commandLine().getOut();

@@ -22,7 +22,7 @@ final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        LanguageModel model = source.loadModel();
+        LanguageModel model = source.loadModel().model();
         ModelShape shape = model.shape();
         PrintWriter out = spec.commandLine().getOut();
         out.println(model.describe());

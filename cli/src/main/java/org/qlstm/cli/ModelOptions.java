@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import org.qlstm.nn.model.LanguageModel;
 import org.qlstm.nn.model.ModelLoader;
 import org.qlstm.nn.text.Corpus;
+import org.qlstm.quant.io.QuantizedModelFile;
 import picocli.CommandLine.Option;
 
 /** {@code --model} and {@code --data}, shared by the commands; both default to the embedded small model. */
@@ -29,13 +30,25 @@ final class ModelOptions {
         return data != null ? data : EmbeddedDefault.data();
     }
 
-    /** Reads the float model. */
-    LanguageModel loadModel() throws IOException {
+    /** Reads the model: a PyTorch state_dict (float) or one of our quantized model files. */
+    LoadedModel loadModel() throws IOException {
         Path file = modelFile();
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such model file");
         }
-        return ModelLoader.load(file);
+        LanguageModel model = QuantizedModelFile.isQuantizedModelFile(file)
+                ? QuantizedModelFile.read(file) : ModelLoader.load(file);
+        return new LoadedModel(model, file);
+    }
+
+    /** Reads the model and requires it to be float (a quantized file cannot be turned back). */
+    LanguageModel loadFloatModel() throws IOException {
+        LoadedModel loaded = loadModel();
+        if (loaded.quantized()) {
+            throw new IllegalArgumentException(loaded.file() + " is an int8 model; this command needs the float "
+                    + "PyTorch state_dict it was made from");
+        }
+        return loaded.model();
     }
 
     /** Reads the corpus. */

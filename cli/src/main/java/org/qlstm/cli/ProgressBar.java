@@ -22,13 +22,16 @@ final class ProgressBar implements Progress, AutoCloseable {
         this.label = label;
     }
 
-    /** A bar when stderr is a terminal, else a no-op. */
-    static Progress forTerminal(String label) {
-        return isTerminal() ? new ProgressBar(System.err, label) : Progress.NONE;
+    /** A bar drawing on stderr when it is a terminal, else one that draws nothing. */
+    static ProgressBar forTerminal(String label) {
+        return new ProgressBar(isTerminal() ? System.err : null, label);
     }
 
     @Override
     public void update(long done, long total) {
+        if (out == null) {
+            return;
+        }
         long now = System.nanoTime();
         boolean finished = done >= total;
         if (!finished && now - lastDraw < 100_000_000L) {

@@ -1,6 +1,6 @@
 package org.qlstm.nn.model;
 
-import org.qlstm.nn.kernel.Activations;
+import org.qlstm.nn.kernel.LstmGates;
 
 /**
  * One layer of PyTorch's {@code nn.LSTM}, with its two projections as the seam to float or int8 arithmetic.
@@ -16,8 +16,9 @@ import org.qlstm.nn.kernel.Activations;
  * </pre>
  * This is PyTorch's CPU order of operations (its {@code FullLayer} precomputes the input projection, the cell adds
  * it to the hidden projection), and exactly the call pattern of its dynamic quantized LSTM, where each projection
- * call chooses one activation scale over all its rows. Every product and sum is rounded to float32 (Java evaluates
- * {@code f*c + i*g} as two rounded products and a rounded sum, never fused).
+ * call chooses one activation scale over all its rows. Every product and sum is rounded to float32
+ * ({@code f*c + i*g} is two rounded products and a rounded sum, never fused). The element-wise step runs over
+ * whole gate rows in {@link LstmGates#step} (Vector API; σ and tanh identical to the scalar reference on all float inputs).
  */
 public final class LstmLayer {
 
@@ -87,20 +88,8 @@ public final class LstmLayer {
             hiddenProjection.project(h, batch, gates);
             int ihBase = t * batch * width;
             for (int b = 0; b < batch; b++) {
-                int g = b * width;
-                int s = b * hidden;
-                int out = (t * batch + b) * hidden;
-                for (int j = 0; j < hidden; j++) {
-                    float in = Activations.sigmoid(gates[g + j] + ih[ihBase + g + j]);
-                    float forget = Activations.sigmoid(gates[g + hidden + j] + ih[ihBase + g + hidden + j]);
-                    float cell = Activations.tanh(gates[g + 2 * hidden + j] + ih[ihBase + g + 2 * hidden + j]);
-                    float outGate = Activations.sigmoid(gates[g + 3 * hidden + j] + ih[ihBase + g + 3 * hidden + j]);
-                    float cNew = forget * c[s + j] + in * cell;
-                    c[s + j] = cNew;
-                    float hNew = outGate * Activations.tanh(cNew);
-                    h[s + j] = hNew;
-                    output[out + j] = hNew;
-                }
+                LstmGates.step(gates, b * width, ih, ihBase + b * width, c, h, b * hidden,
+                        output, (t * batch + b) * hidden, hidden);
             }
         }
     }

@@ -200,6 +200,19 @@ public final class QuantizedModelFile {
 
     // ------------------------------------------------------------------------------------------------ reading
 
+    /**
+     * Whether {@code file} starts with this format's magic bytes (so a caller can tell it from a PyTorch
+     * {@code .pth}, which is a zip archive). Reads at most 8 bytes; an unreadable or short file is not one.
+     */
+    public static boolean isQuantizedModelFile(Path file) {
+        byte[] head = new byte[MAGIC.length];
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return in.readNBytes(head, 0, head.length) == head.length && java.util.Arrays.equals(head, MAGIC);
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
     /** Reads a model with the preferred float and int8 kernels. */
     public static LanguageModel read(Path file) throws QuantizedModelFileException {
         return read(file, FloatKernels.preferred(), Int8Kernels.preferred());

@@ -1,0 +1,50 @@
+package org.qlstm.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.qlstm.nn.model.LanguageModel;
+import org.qlstm.quant.Engine;
+import org.qlstm.quant.QuantizeDynamic;
+import org.qlstm.quant.io.QuantizedModelFile;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code qlstm quantize}: {@code quantize_dynamic(model, {LSTM, Linear}, qint8)}, saved in our file format. */
+@Command(name = "quantize", mixinStandardHelpOptions = true,
+        description = "Quantizes a float model dynamically to int8 and writes it in qlstm's model format.")
+final class QuantizeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "FILE", required = true, description = "float PyTorch state_dict (.pth)")
+    Path model;
+
+    @Option(names = "--out", paramLabel = "FILE", required = true,
+            description = "the int8 model file to write (atomically)")
+    Path out;
+
+    @Mixin
+    Int8Options int8Options = new Int8Options();
+
+    @Override
+    public Integer call() throws Exception {
+        Engine engine = int8Options.engine(spec);
+        ModelOptions source = new ModelOptions();
+        source.model = model;
+        LanguageModel floatModel = source.loadFloatModel();
+        LanguageModel int8 = QuantizeDynamic.quantize(floatModel, QuantizeDynamic.LSTM_AND_LINEAR, engine);
+        QuantizedModelFile.write(int8, out);
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.println(int8.describe());
+        stdout.printf("wrote %s: %,d bytes (%s engine; float state_dict %,d bytes)%n", out, Files.size(out),
+                engine.name(), Files.size(model));
+        stdout.flush();
+        return 0;
+    }
+}

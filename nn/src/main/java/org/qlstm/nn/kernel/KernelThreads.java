@@ -1,0 +1,210 @@
+package org.qlstm.nn.kernel;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * How many threads the float kernels may use, and the fixed pool of daemon threads that runs the extra ones.
+ *
+ * <p>Set once at start-up, e.g. from the command line's {@code --threads N}, with {@link #configure(int)}; the
+ * default is 1, or the system property {@code qlstm.threads}. Only large multi-row products are split, and only
+ * over blocks of outputs ("panels"): every output is still computed by one thread in its own fixed order, so
+ * results are bit-identical for any thread count. A single-row product (the LSTM's recurrent step) is never split:
+ * it is too short for the hand-off to pay.
+ *
+ * <p>One split product runs at a time; a caller that finds the pool busy (another session on another thread)
+ * computes its product alone, with the same result.
+ */
+public final class KernelThreads {
+
+    /** System property giving the default thread count. */
+    public static final String PROPERTY = "qlstm.threads";
+
+    /** Below this many multiply-adds a product is not split (hand-off costs some microseconds). */
+    static final long MIN_SPLIT_MACS = 1L << 20;
+
+    private static volatile Pool pool = new Pool(defaultThreads());
+
+    private KernelThreads() {
+    }
+
+    /**
+     * Sets the number of threads (1 = the caller only). Replaces the pool; products running at that moment finish
+     * on the old one. Meant to be called once at start-up.
+     *
+     * @throws IllegalArgumentException if {@code threads < 1}
+     */
+    public static synchronized void configure(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("thread count must be at least 1, got " + threads);
+        }
+        if (threads == pool.threads()) {
+            return;
+        }
+        Pool old = pool;
+        pool = new Pool(threads);
+        old.shutdown();
+    }
+
+    /** The configured number of threads. */
+    public static int threads() {
+        return pool.threads();
+    }
+
+    static Pool pool() {
+        return pool;
+    }
+
+    private static int defaultThreads() {
+        String value = System.getProperty(PROPERTY);
+        if (value == null || value.isBlank()) {
+            return 1;
+        }
+        try {
+            return Math.max(1, Integer.parseInt(value.trim()));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("system property " + PROPERTY + " is not a number: " + value, e);
+        }
+    }
+
+    /** A product that can compute any contiguous range of its output panels independently. */
+    interface PanelJob {
+        void multiplyPanels(float[] x, int rows, float[] bias, float[] y, int fromPanel, int toPanel);
+    }
+
+    /**
+     * The caller plus {@code threads − 1} parked daemon workers. A job's arguments are handed over in fields (no
+     * allocation per product); a volatile generation counter publishes them, an atomic countdown reports completion.
+     */
+    static final class Pool {
+
+        private static final int SPIN_NANOS = 20_000;
+
+        private final int threads;
+        private final Thread[] workers;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final AtomicInteger pending = new AtomicInteger();
+        private volatile long generation;
+        private volatile boolean shutdown;
+        private volatile Thread caller;
+        private volatile Throwable failure;
+        // The current job, written by the caller before the generation is bumped.
+        private PanelJob job;
+        private float[] x;
+        private int rows;
+        private float[] bias;
+        private float[] y;
+        private int panels;
+
+        Pool(int threads) {
+            this.threads = threads;
+            this.workers = new Thread[threads - 1];
+            for (int i = 0; i < workers.length; i++) {
+                int part = i + 1;
+                Thread t = new Thread(() -> work(part), "qlstm-kernel-" + part);
+                t.setDaemon(true);
+                workers[i] = t;
+                t.start();
+            }
+        }
+
+        int threads() {
+            return threads;
+        }
+
+        /**
+         * Runs {@code job} over {@code panels} panels split between the threads, or returns false (having done
+         * nothing) when there is one thread or another product holds the pool.
+         */
+        boolean run(PanelJob job, float[] x, int rows, float[] bias, float[] y, int panels) {
+            if (threads == 1 || panels < threads || shutdown || !lock.tryLock()) {
+                return false;
+            }
+            try {
+                this.job = job;
+                this.x = x;
+                this.rows = rows;
+                this.bias = bias;
+                this.y = y;
+                this.panels = panels;
+                this.failure = null;
+                this.caller = Thread.currentThread();
+                pending.set(workers.length);
+                generation = generation + 1;
+                for (Thread worker : workers) {
+                    LockSupport.unpark(worker);
+                }
+                job.multiplyPanels(x, rows, bias, y, 0, split(panels, 0));
+                awaitWorkers();
+                Throwable f = failure;
+                if (f != null) {
+                    if (f instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    if (f instanceof Error er) {
+                        throw er;
+                    }
+                    throw new IllegalStateException(f);
+                }
+                return true;
+            } finally {
+                this.job = null;
+                this.x = null;
+                this.bias = null;
+                this.y = null;
+                lock.unlock();
+            }
+        }
+
+        private int split(int total, int part) {
+            return (int) ((long) total * (part + 1) / threads);
+        }
+
+        private void awaitWorkers() {
+            long deadline = System.nanoTime() + SPIN_NANOS;
+            while (pending.get() != 0) {
+                if (System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+        }
+
+        private void work(int part) {
+            long seen = 0;
+            while (true) {
+                long deadline = System.nanoTime() + SPIN_NANOS;
+                long g;
+                while ((g = generation) == seen) {
+                    if (shutdown) {
+                        return;
+                    }
+                    if (System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    } else {
+                        LockSupport.park(this);
+                    }
+                }
+                seen = g;
+                try {
+                    int from = (int) ((long) panels * part / threads);
+                    job.multiplyPanels(x, rows, bias, y, from, split(panels, part));
+                } catch (Throwable t) {
+                    failure = t;
+                }
+                if (pending.decrementAndGet() == 0) {
+                    LockSupport.unpark(caller);
+                }
+            }
+        }
+
+        void shutdown() {
+            shutdown = true;
+            for (Thread worker : workers) {
+                LockSupport.unpark(worker);
+            }
+        }
+    }
+}
