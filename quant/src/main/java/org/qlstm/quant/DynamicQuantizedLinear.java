@@ -102,7 +102,7 @@ public final class DynamicQuantizedLinear implements Projection {
 
     @Override
     public void project(float[] x, int rows, float[] y) {
-        linearDynamic(x, rows, true, y);
+        run(x, rows, true, y, SCRATCH.get());
     }
 
     /**
@@ -116,6 +116,12 @@ public final class DynamicQuantizedLinear implements Projection {
      * @throws IllegalArgumentException if an input is NaN or infinite, or the arrays are too short
      */
     public QParams linearDynamic(float[] x, int rows, boolean reduceRange, float[] y) {
+        Scratch scratch = SCRATCH.get();
+        run(x, rows, reduceRange, y, scratch);
+        return new QParams(scratch.params.scale, scratch.params.zeroPoint);
+    }
+
+    private void run(float[] x, int rows, boolean reduceRange, float[] y, Scratch scratch) {
         int inputs = weight.cols();
         int outputs = weight.rows();
         if (rows <= 0) {
@@ -134,14 +140,14 @@ public final class DynamicQuantizedLinear implements Projection {
             min = Math.min(min, v);
             max = Math.max(max, v);
         }
-        QParams activation = engine.chooseActivationParams(min, max, reduceRange);
-        Scratch scratch = SCRATCH.get();
+        Quantization.ActivationParams params = scratch.params;
+        Quantization.chooseQParams(min, max, 0, Quantization.UINT8_MAX, reduceRange && engine.honoursReduceRange(),
+                params);
         byte[] xq = scratch.activations(count);
         int[] acc = scratch.accumulators(outCount);
-        engine.quantizeActivations(x, count, activation, xq);
-        matrix.multiply(xq, rows, activation.zeroPoint(), acc);
-        engine.requantize(acc, rows, outputs, activation, weight.scale(), bias, y);
-        return activation;
+        engine.quantizeActivations(x, count, params.scale, params.zeroPoint, xq);
+        matrix.multiply(xq, rows, params.zeroPoint, acc);
+        engine.requantize(acc, rows, outputs, params.scale, weight.scale(), bias, y);
     }
 
     /**
@@ -166,6 +172,7 @@ public final class DynamicQuantizedLinear implements Projection {
     }
 
     private static final class Scratch {
+        private final Quantization.ActivationParams params = new Quantization.ActivationParams();
         private byte[] activations = new byte[0];
         private int[] accumulators = new int[0];
 

@@ -79,13 +79,34 @@ public sealed interface Engine permits Engine.Qnnpack, Engine.Fbgemm, Engine.One
     /**
      * Quantizes {@code x[0..count)} to {@code quint8} values stored in {@code xq} (read them as {@code xq[i] & 0xFF}).
      */
-    void quantizeActivations(float[] x, int count, QParams activation, byte[] xq);
+    default void quantizeActivations(float[] x, int count, QParams activation, byte[] xq) {
+        quantizeActivations(x, count, activation.scale(), activation.zeroPoint(), xq);
+    }
+
+    /**
+     * {@link #quantizeActivations(float[], int, QParams, byte[])} with the parameters unpacked (the allocation-free
+     * form the layers use).
+     *
+     * @param scale     the activation scale as chosen, in double
+     * @param zeroPoint the activation zero point
+     */
+    void quantizeActivations(float[] x, int count, double scale, int zeroPoint, byte[] xq);
 
     /**
      * Turns int32 accumulators into float outputs: {@code y[r][j]} from {@code acc[r][j]}, the activation and weight
      * scales and the float bias {@code bias[j]}; both matrices are {@code rows × outputs}, row-major.
      */
-    void requantize(int[] acc, int rows, int outputs, QParams activation, float weightScale, float[] bias,
+    default void requantize(int[] acc, int rows, int outputs, QParams activation, float weightScale, float[] bias,
+                            float[] y) {
+        requantize(acc, rows, outputs, activation.scale(), weightScale, bias, y);
+    }
+
+    /**
+     * {@link #requantize(int[], int, int, QParams, float, float[], float[])} with the activation scale unpacked.
+     *
+     * @param activationScale the activation scale as chosen, in double
+     */
+    void requantize(int[] acc, int rows, int outputs, double activationScale, float weightScale, float[] bias,
                     float[] y);
 
     /**
@@ -110,18 +131,17 @@ public sealed interface Engine permits Engine.Qnnpack, Engine.Fbgemm, Engine.One
         }
 
         @Override
-        public void quantizeActivations(float[] x, int count, QParams activation, byte[] xq) {
-            float inverse = 1.0f / activation.scaleF32();
-            int zp = activation.zeroPoint();
+        public void quantizeActivations(float[] x, int count, double scale, int zeroPoint, byte[] xq) {
+            float inverse = 1.0f / (float) scale;
             for (int i = 0; i < count; i++) {
-                xq[i] = (byte) Quantization.clampRounded(x[i] * inverse, zp, 0, Quantization.UINT8_MAX);
+                xq[i] = (byte) Quantization.clampRounded(x[i] * inverse, zeroPoint, 0, Quantization.UINT8_MAX);
             }
         }
 
         @Override
-        public void requantize(int[] acc, int rows, int outputs, QParams activation, float weightScale,
+        public void requantize(int[] acc, int rows, int outputs, double activationScale, float weightScale,
                                float[] bias, float[] y) {
-            float multiplier = weightScale * activation.scaleF32();
+            float multiplier = weightScale * (float) activationScale;
             for (int r = 0; r < rows; r++) {
                 int base = r * outputs;
                 for (int j = 0; j < outputs; j++) {
@@ -159,10 +179,9 @@ public sealed interface Engine permits Engine.Qnnpack, Engine.Fbgemm, Engine.One
         }
 
         @Override
-        public void quantizeActivations(float[] x, int count, QParams activation, byte[] xq) {
-            float inverse = 1.0f / activation.scaleF32();
-            int zp = activation.zeroPoint();
-            float zpFloat = zp;
+        public void quantizeActivations(float[] x, int count, double scale, int zeroPoint, byte[] xq) {
+            float inverse = 1.0f / (float) scale;
+            float zpFloat = zeroPoint;
             for (int i = 0; i < count; i++) {
                 xq[i] = (byte) Quantization.clampRounded(Math.fma(x[i], inverse, zpFloat), 0, 0,
                         Quantization.UINT8_MAX);
@@ -170,9 +189,9 @@ public sealed interface Engine permits Engine.Qnnpack, Engine.Fbgemm, Engine.One
         }
 
         @Override
-        public void requantize(int[] acc, int rows, int outputs, QParams activation, float weightScale,
+        public void requantize(int[] acc, int rows, int outputs, double activationScale, float weightScale,
                                float[] bias, float[] y) {
-            float multiplier = activation.scaleF32() * weightScale;
+            float multiplier = (float) activationScale * weightScale;
             for (int r = 0; r < rows; r++) {
                 int base = r * outputs;
                 for (int j = 0; j < outputs; j++) {
@@ -212,18 +231,18 @@ public sealed interface Engine permits Engine.Qnnpack, Engine.Fbgemm, Engine.One
         }
 
         @Override
-        public void quantizeActivations(float[] x, int count, QParams activation, byte[] xq) {
-            float inverse = (float) (1.0 / activation.scale());
-            float zpFloat = activation.zeroPoint();
+        public void quantizeActivations(float[] x, int count, double scale, int zeroPoint, byte[] xq) {
+            float inverse = (float) (1.0 / scale);
+            float zpFloat = zeroPoint;
             for (int i = 0; i < count; i++) {
                 xq[i] = (byte) Quantization.clampRounded(x[i] * inverse + zpFloat, 0, 0, Quantization.UINT8_MAX);
             }
         }
 
         @Override
-        public void requantize(int[] acc, int rows, int outputs, QParams activation, float weightScale,
+        public void requantize(int[] acc, int rows, int outputs, double activationScale, float weightScale,
                                float[] bias, float[] y) {
-            float inverse = (float) (1.0 / activation.scale());
+            float inverse = (float) (1.0 / activationScale);
             float biasScale = inverse * (1.0f / weightScale);
             float outputScale = 1.0f / biasScale;
             for (int r = 0; r < rows; r++) {

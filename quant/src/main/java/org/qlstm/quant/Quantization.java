@@ -109,6 +109,13 @@ public final class Quantization {
      *                                  is empty
      */
     public static QParams chooseQParams(float min, float max, int qmin, int qmax, boolean reduceRange) {
+        ActivationParams out = new ActivationParams();
+        chooseQParams(min, max, qmin, qmax, reduceRange, out);
+        return new QParams(out.scale, out.zeroPoint);
+    }
+
+    /** {@link #chooseQParams(float, float, int, int, boolean)} into a reusable holder (no allocation). */
+    static void chooseQParams(float min, float max, int qmin, int qmax, boolean reduceRange, ActivationParams out) {
         if (!Float.isFinite(min) || !Float.isFinite(max)) {
             throw new IllegalArgumentException("cannot choose quantization parameters for the range [" + min + ", "
                     + max + "]: it is not finite");
@@ -157,7 +164,14 @@ public final class Quantization {
         } else {
             zeroPoint = (int) Math.rint(initial);
         }
-        return new QParams(scale, zeroPoint);
+        out.scale = scale;
+        out.zeroPoint = zeroPoint;
+    }
+
+    /** Mutable activation parameters, reused per thread on the hot path. */
+    static final class ActivationParams {
+        double scale;
+        int zeroPoint;
     }
 
     /**
