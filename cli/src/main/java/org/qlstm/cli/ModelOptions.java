@@ -3,6 +3,7 @@ package org.qlstm.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.qlstm.nn.kernel.Kernels;
 import org.qlstm.nn.model.LanguageModel;
 import org.qlstm.nn.model.ModelLoader;
 import org.qlstm.nn.text.Corpus;
@@ -36,8 +37,11 @@ final class ModelOptions {
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such model file");
         }
+        // Vector code is slow until C2 compiles it: warm the kernels up while the weights are read.
+        var warmUp = Kernels.warmUpInBackground();
         LanguageModel model = QuantizedModelFile.isQuantizedModelFile(file)
                 ? QuantizedModelFile.read(file) : ModelLoader.load(file);
+        warmUp.join();
         return new LoadedModel(model, file);
     }
 
