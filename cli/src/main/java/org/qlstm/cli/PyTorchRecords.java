@@ -1,0 +1,412 @@
+package org.qlstm.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.qlstm.nn.model.ModelShape;
+import org.qlstm.quant.Engine;
+
+/**
+ * PyTorch's figures for the model being run, as the reference scripts recorded them in {@code golden/}: the exact
+ * {@code torch.save} sizes ({@code sizes.json}) and the test-split losses (bptt 25, batch 1) of the float and the
+ * int8 model ({@code small/float_eval.json}, {@code small/int8_eval_<engine>.json} for the small model;
+ * {@code full/tutorial_float_loss.json}, {@code full/tutorial_int8_loss_<engine>.json} for the shared tutorial
+ * model). A record is used only for the model it was made from: the sha256 of the model file must equal the
+ * golden's {@code model_sha256}; the losses also need the same corpus (sha256 of train, valid and test) and the
+ * whole test split. Anything else is reported as n/a with the reason.
+ *
+ * <p>Where the goldens are read from, in order:
+ * <ol>
+ *   <li>the directory named by the system property {@value #PROPERTY}, when it is set (and nothing else);</li>
+ *   <li>classpath resources under {@value #RESOURCE_BASE} (present when the build packs them into the jar);</li>
+ *   <li>the repository's {@code golden/} directory beside the build output: {@code cli/target/qlstm-cli.jar →
+ *       ../../golden}, {@code cli/target/classes → ../../../golden}.</li>
+ * </ol>
+ */
+final class PyTorchRecords {
+
+    /** System property naming a golden directory to use instead of the packed or repository one. */
+    static final String PROPERTY = "qlstm.golden";
+    /** Where the build may pack the needed golden files. */
+    static final String RESOURCE_BASE = "/org/qlstm/cli/golden/";
+
+    /** Settings of the recorded evaluations (the tutorial's). */
+    static final int BPTT = 25;
+    static final int BATCH_SIZE = 1;
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String[] SPLITS = {"train", "valid", "test"};
+
+    /** One PyTorch figure, or why there is none. */
+    record Figure(Double value, String note) {
+        static Figure of(double value) {
+            return new Figure(value, null);
+        }
+
+        static Figure na(String note) {
+            return new Figure(null, note);
+        }
+
+        boolean present() {
+            return value != null;
+        }
+    }
+
+    /**
+     * The figures found for one run.
+     *
+     * @param record    {@code "golden/small"} or {@code "golden/full"} when the model is one the goldens were made
+     *                  from, else null
+     * @param source    where the goldens were read from (a directory or "the jar"), null when none were found
+     * @param torch     PyTorch's version recorded in the golden, or null
+     * @param floatBytes {@code torch.save} bytes of the float model
+     * @param int8Bytes  {@code torch.save} bytes of the int8 model
+     * @param floatLoss  float test loss
+     * @param int8Loss   int8 test loss
+     */
+    record Figures(String record, String source, String torch, Figure floatBytes, Figure int8Bytes,
+                   Figure floatLoss, Figure int8Loss) {
+
+        boolean matched() {
+            return record != null;
+        }
+
+        /** The distinct reasons of the n/a figures, in row order. */
+        List<String> notes() {
+            List<String> notes = new ArrayList<>();
+            for (Figure f : List.of(floatBytes, int8Bytes, floatLoss, int8Loss)) {
+                if (f.note() != null && !notes.contains(f.note())) {
+                    notes.add(f.note());
+                }
+            }
+            return notes;
+        }
+
+        static Figures none(String source, String note) {
+            Figure na = Figure.na(note);
+            return new Figures(null, source, null, na, na, na, na);
+        }
+    }
+
+    /**
+     * What the run was, to decide which records apply.
+     *
+     * @param modelSha256     sha256 of the model file
+     * @param dataDirectory   the corpus directory
+     * @param shape           the model's shape
+     * @param engine          the int8 engine
+     * @param evaluatedTokens test tokens evaluated (after --limit-tokens)
+     * @param testTokens      tokens of the whole test split
+     */
+    record Run(String modelSha256, Path dataDirectory, ModelShape shape, Engine engine, int evaluatedTokens,
+               int testTokens) {
+
+        boolean limited() {
+            return evaluatedTokens < testTokens;
+        }
+    }
+
+    /** A place goldens are read from. */
+    private interface Source {
+        /** The parsed file at {@code relative} (e.g. {@code small/float_eval.json}), or empty when absent. */
+        Optional<JsonNode> read(String relative) throws IOException;
+
+        String describe();
+    }
+
+    private PyTorchRecords() {
+    }
+
+    /** PyTorch's figures for {@code run}, or n/a figures that say why. */
+    static Figures lookup(Run run) throws IOException {
+        Optional<Source> found = locate();
+        if (found.isEmpty()) {
+            return Figures.none(null, "n/a (PyTorch records not found): neither packed in the jar nor in the "
+                    + "repository's golden/ beside it; -D" + PROPERTY + "=DIR names a golden directory");
+        }
+        Source source = found.get();
+        String sha = run.modelSha256();
+        try {
+            return lookup(source, run, sha);
+        } catch (IOException e) {
+            return Figures.none(source.describe(), "n/a (PyTorch records unreadable): " + Failures.describe(e));
+        }
+    }
+
+    private static Figures lookup(Source source, Run run, String sha) throws IOException {
+        Optional<JsonNode> smallFloat = source.read("small/float_eval.json");
+        Optional<JsonNode> fullFloat = source.read("full/tutorial_float_loss.json");
+        if (smallFloat.isPresent() && sha.equals(text(smallFloat.get(), "model_sha256"))) {
+            return small(source, run, sha, smallFloat.get());
+        }
+        if (fullFloat.isPresent() && sha.equals(text(fullFloat.get(), "model_sha256"))) {
+            return full(source, run, sha, fullFloat.get());
+        }
+        if (smallFloat.isEmpty() && fullFloat.isEmpty()) {
+            return Figures.none(source.describe(), "n/a (PyTorch records not found): none in " + source.describe());
+        }
+        return Figures.none(source.describe(), "n/a (no PyTorch record for this model): its sha256 " + abbreviate(sha)
+                + " is neither golden/small's nor golden/full's model_sha256");
+    }
+
+    private static Figures small(Source source, Run run, String sha, JsonNode floatGolden) throws IOException {
+        Optional<JsonNode> sizes = source.read("sizes.json");
+        Figure floatBytes;
+        Figure int8Bytes;
+        JsonNode smallSizes = sizes.map(s -> s.path("small_model")).orElse(null);
+        if (smallSizes == null || smallSizes.isMissingNode()) {
+            floatBytes = int8Bytes = Figure.na("n/a (no PyTorch size record): sizes.json is missing");
+        } else if (!sha.equals(text(smallSizes, "model_sha256"))) {
+            floatBytes = int8Bytes = Figure.na("n/a (no PyTorch size record for this model): sizes.json's small_model "
+                    + "has another model_sha256");
+        } else {
+            floatBytes = bytes(smallSizes.path("float"), "sizes.json");
+            int8Bytes = bytes(smallSizes.path("int8").path(run.engine().name()), "engine " + run.engine().name());
+        }
+        Figure floatLoss;
+        Figure int8Loss;
+        String comparable = lossComparability(run, embeddedCorpusSha256());
+        if (comparable != null) {
+            floatLoss = int8Loss = Figure.na(comparable);
+        } else {
+            floatLoss = smallLoss(floatGolden, sha, "small/float_eval.json");
+            String int8Name = "small/int8_eval_" + run.engine().name() + ".json";
+            Optional<JsonNode> int8Golden = source.read(int8Name);
+            int8Loss = int8Golden.isEmpty() ? noInt8Record(run.engine())
+                    : smallLoss(int8Golden.get(), sha, int8Name);
+        }
+        return new Figures("golden/small", source.describe(), torch(floatGolden), floatBytes, int8Bytes, floatLoss,
+                int8Loss);
+    }
+
+    private static Figures full(Source source, Run run, String sha, JsonNode floatGolden) throws IOException {
+        Optional<JsonNode> sizes = source.read("sizes.json");
+        Figure floatBytes;
+        Figure int8Bytes;
+        JsonNode arch = sizes.map(s -> s.path("tutorial_architecture")).orElse(null);
+        if (arch == null || arch.isMissingNode()) {
+            floatBytes = int8Bytes = Figure.na("n/a (no PyTorch size record): sizes.json is missing");
+        } else if (!sameShape(arch.path("dims"), run.shape())) {
+            floatBytes = int8Bytes = Figure.na("n/a (no PyTorch size record for this shape)");
+        } else {
+            floatBytes = bytes(arch.path("float"), "sizes.json");
+            int8Bytes = bytes(arch.path("int8").path(run.engine().name()), "engine " + run.engine().name());
+        }
+        Figure floatLoss;
+        Figure int8Loss;
+        String comparable = lossComparability(run, recordedCorpusSha256(floatGolden));
+        if (comparable != null) {
+            floatLoss = int8Loss = Figure.na(comparable);
+        } else {
+            floatLoss = fullLoss(floatGolden, sha, "full/tutorial_float_loss.json");
+            String int8Name = "full/tutorial_int8_loss_" + run.engine().name() + ".json";
+            Optional<JsonNode> int8Golden = source.read(int8Name);
+            int8Loss = int8Golden.isEmpty() ? noInt8Record(run.engine()) : fullLoss(int8Golden.get(), sha, int8Name);
+        }
+        return new Figures("golden/full", source.describe(), torch(floatGolden), floatBytes, int8Bytes, floatLoss,
+                int8Loss);
+    }
+
+    /** Null when PyTorch's whole-test-split loss is comparable with this run's, else why not. */
+    private static String lossComparability(Run run, String[] recordedCorpus) throws IOException {
+        if (run.limited()) {
+            return String.format(Locale.ROOT, "n/a (not comparable): our loss covers the first %,d of the test "
+                    + "split's %,d tokens (--limit-tokens); PyTorch's record is the whole split",
+                    run.evaluatedTokens(), run.testTokens());
+        }
+        if (recordedCorpus == null) {
+            return "n/a (not comparable): the record does not name its corpus";
+        }
+        for (int i = 0; i < SPLITS.length; i++) {
+            Path file = run.dataDirectory().resolve(SPLITS[i] + ".txt");
+            if (!Files.isRegularFile(file) || !sha256(file).equals(recordedCorpus[i])) {
+                return "n/a (not comparable): " + SPLITS[i] + ".txt differs from the corpus PyTorch's record used";
+            }
+        }
+        return null;
+    }
+
+    private static Figure smallLoss(JsonNode golden, String sha, String name) {
+        if (!sha.equals(text(golden, "model_sha256"))) {
+            return Figure.na("n/a (no PyTorch record for this model): " + name + " was made from another model");
+        }
+        for (JsonNode eval : golden.path("evals")) {
+            if ("test".equals(eval.path("split").asText()) && eval.path("bptt").asInt() == BPTT
+                    && eval.path("batch_size").asInt() == BATCH_SIZE && eval.path("loss").isNumber()) {
+                return Figure.of(eval.path("loss").asDouble());
+            }
+        }
+        return Figure.na("n/a (no PyTorch record): " + name + " has no test-split eval with bptt 25, batch 1");
+    }
+
+    private static Figure fullLoss(JsonNode golden, String sha, String name) {
+        if (!sha.equals(text(golden, "model_sha256"))) {
+            return Figure.na("n/a (no PyTorch record for this model): " + name + " was made from another model");
+        }
+        if (!"test".equals(golden.path("split").asText()) || golden.path("bptt").asInt() != BPTT
+                || golden.path("batch_size").asInt() != BATCH_SIZE || !golden.path("loss").isNumber()) {
+            return Figure.na("n/a (no PyTorch record): " + name + " is not a test-split eval with bptt 25, batch 1");
+        }
+        return Figure.of(golden.path("loss").asDouble());
+    }
+
+    private static Figure noInt8Record(Engine engine) {
+        return Figure.na("n/a (no PyTorch int8 record for engine " + engine.name() + ")");
+    }
+
+    private static Figure bytes(JsonNode node, String what) {
+        JsonNode bytes = node.path("bytes");
+        return bytes.isIntegralNumber() ? Figure.of(bytes.asLong())
+                : Figure.na("n/a (no PyTorch size record for " + what + ")");
+    }
+
+    private static boolean sameShape(JsonNode dims, ModelShape shape) {
+        return dims.path("ntoken").asInt() == shape.tokens() && dims.path("ninp").asInt() == shape.embeddingSize()
+                && dims.path("nhid").asInt() == shape.hiddenSize() && dims.path("nlayers").asInt() == shape.layers();
+    }
+
+    private static String[] recordedCorpusSha256(JsonNode golden) {
+        JsonNode data = golden.path("data_sha256");
+        String[] shas = new String[SPLITS.length];
+        for (int i = 0; i < SPLITS.length; i++) {
+            if (!data.path(SPLITS[i]).isTextual()) {
+                return null;
+            }
+            shas[i] = data.path(SPLITS[i]).asText();
+        }
+        return shas;
+    }
+
+    /** The small goldens do not record their corpus's hashes: it is the embedded corpus (golden/small/*.txt). */
+    private static String[] embeddedCorpusSha256() throws IOException {
+        String[] shas = new String[SPLITS.length];
+        for (int i = 0; i < SPLITS.length; i++) {
+            try (InputStream in = PyTorchRecords.class.getResourceAsStream("/org/qlstm/cli/default/" + SPLITS[i]
+                    + ".txt")) {
+                if (in == null) {
+                    return null;
+                }
+                shas[i] = sha256(in);
+            }
+        }
+        return shas;
+    }
+
+    private static String torch(JsonNode golden) {
+        JsonNode torch = golden.path("provenance").path("torch");
+        return torch.isTextual() ? torch.asText() : null;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isTextual() ? value.asText() : null;
+    }
+
+    /** The first 12 hex digits, enough to tell hashes apart in a message. */
+    static String abbreviate(String sha) {
+        return sha.length() > 12 ? sha.substring(0, 12) + "…" : sha;
+    }
+
+    /** The sha256 of a file, in lowercase hex. */
+    static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return sha256(in);
+        }
+    }
+
+    private static String sha256(InputStream in) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+        byte[] buffer = new byte[1 << 16];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            digest.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static Optional<Source> locate() {
+        String property = System.getProperty(PROPERTY);
+        if (property != null) {
+            Path dir = Path.of(property);
+            return Files.isDirectory(dir) ? Optional.of(directory(dir)) : Optional.empty();
+        }
+        if (PyTorchRecords.class.getResource(RESOURCE_BASE + "small/float_eval.json") != null
+                || PyTorchRecords.class.getResource(RESOURCE_BASE + "sizes.json") != null) {
+            return Optional.of(resources());
+        }
+        return repositoryGoldenDirectory().map(PyTorchRecords::directory);
+    }
+
+    /** {@code cli/target/qlstm-cli.jar → ../../golden}; {@code cli/target/classes → ../../../golden}. */
+    private static Optional<Path> repositoryGoldenDirectory() {
+        try {
+            var codeSource = PyTorchRecords.class.getProtectionDomain().getCodeSource();
+            if (codeSource == null || codeSource.getLocation() == null) {
+                return Optional.empty();
+            }
+            Path location = Path.of(codeSource.getLocation().toURI()).toAbsolutePath();
+            Path target = location.getParent(); // the jar's directory, or the classes directory's parent
+            if (target == null || target.getParent() == null || target.getParent().getParent() == null) {
+                return Optional.empty();
+            }
+            Path golden = target.getParent().getParent().resolve("golden").normalize();
+            return Files.isDirectory(golden) ? Optional.of(golden) : Optional.empty();
+        } catch (URISyntaxException | IllegalArgumentException | SecurityException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Source directory(Path dir) {
+        return new Source() {
+            @Override
+            public Optional<JsonNode> read(String relative) throws IOException {
+                Path file = dir.resolve(relative);
+                if (!Files.isRegularFile(file)) {
+                    return Optional.empty();
+                }
+                try {
+                    return Optional.of(MAPPER.readTree(file.toFile()));
+                } catch (IOException e) {
+                    throw new IOException(file + ": not a readable golden JSON file (" + e.getMessage()
+                            .lines().findFirst().orElse("") + ")", e);
+                }
+            }
+
+            @Override
+            public String describe() {
+                return dir.toString();
+            }
+        };
+    }
+
+    private static Source resources() {
+        return new Source() {
+            @Override
+            public Optional<JsonNode> read(String relative) throws IOException {
+                try (InputStream in = PyTorchRecords.class.getResourceAsStream(RESOURCE_BASE + relative)) {
+                    return in == null ? Optional.empty() : Optional.of(MAPPER.readTree(in));
+                }
+            }
+
+            @Override
+            public String describe() {
+                return "the jar (" + RESOURCE_BASE.substring(1) + ")";
+            }
+        };
+    }
+}
