@@ -218,6 +218,10 @@ public sealed interface Engine permits Engine.Qnnpack, Engine.Fbgemm, Engine.One
      * The real library has a defect that this class does <b>not</b> reproduce: when a packed weight is called with
      * a row count different from its first call and an activation scale equal to an earlier one, it reuses a stale
      * zero-point compensation (errors up to 4e−2). Here every call is computed from its own parameters.
+     * Nor is its {@code reduce_range=False} accumulation reproduced: on this hardware onednn sums pairs of
+     * {@code u8·s8} products with int16 saturation ({@code vpmaddubsw}), which 0..255 activations can overflow;
+     * here {@code acc} is the exact int32 sum of the spec. PyTorch's modules always pass {@code reduce_range=True}
+     * (activations ≤ 127, a pair ≤ 2·127·128 = 32,512), where the two agree.
      */
     record Onednn() implements Engine {
         @Override
