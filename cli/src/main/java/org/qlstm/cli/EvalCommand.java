@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.qlstm.nn.eval.EvalResult;
-import org.qlstm.nn.eval.Evaluator;
 import org.qlstm.nn.text.Corpus;
 import org.qlstm.nn.text.Split;
 import picocli.CommandLine.Command;
