@@ -22,7 +22,7 @@ public final class KernelThreads {
     public static final String PROPERTY = "qlstm.threads";
 
     /** Below this many multiply-adds a product is not split (hand-off costs some microseconds). */
-    static final long MIN_SPLIT_MACS = 1L << 20;
+    public static final long MIN_SPLIT_MACS = 1L << 20;
 
     private static volatile Pool pool = new Pool(defaultThreads());
 
@@ -52,7 +52,7 @@ public final class KernelThreads {
         return pool.threads();
     }
 
-    static Pool pool() {
+    static Pool pool() { // for tests
         return pool;
     }
 
@@ -68,9 +68,25 @@ public final class KernelThreads {
         }
     }
 
-    /** A product that can compute any contiguous range of its output panels independently. */
-    interface PanelJob {
-        void multiplyPanels(float[] x, int rows, float[] bias, float[] y, int fromPanel, int toPanel);
+    /**
+     * Work that can be done for any contiguous range of indices independently, e.g. the output panels of one matrix
+     * product: {@code run(from, to)} computes indices {@code [from, to)}.
+     */
+    @FunctionalInterface
+    public interface RangeTask {
+        /** Does the work of indices {@code [from, to)}. */
+        void run(int from, int to);
+    }
+
+    /**
+     * Runs {@code task} over {@code [0, count)} split into one contiguous range per thread, when the work is large
+     * enough ({@code multiplyAdds ≥} {@link #MIN_SPLIT_MACS}), there is more than one thread and the pool is free.
+     * Returns false, having done nothing, otherwise: the caller then runs {@code task.run(0, count)} itself. Kernels
+     * split over output panels only, so every output is computed by one thread in its own fixed order and results
+     * are bit-identical for any thread count.
+     */
+    public static boolean tryParallel(int count, long multiplyAdds, RangeTask task) {
+        return multiplyAdds >= MIN_SPLIT_MACS && pool.run(task, count);
     }
 
     /**
@@ -90,11 +106,7 @@ public final class KernelThreads {
         private volatile Thread caller;
         private volatile Throwable failure;
         // The current job, written by the caller before the generation is bumped.
-        private PanelJob job;
-        private float[] x;
-        private int rows;
-        private float[] bias;
-        private float[] y;
+        private RangeTask job;
         private int panels;
 
         Pool(int threads) {
@@ -117,7 +129,7 @@ public final class KernelThreads {
          * Runs {@code job} over {@code panels} panels split between the threads, or returns false (having done
          * nothing) when there is one thread or another product holds the pool.
          */
-        boolean run(PanelJob job, float[] x, int rows, float[] bias, float[] y, int panels) {
+        boolean run(RangeTask job, int panels) {
             if (threads == 1 || panels < threads || !lock.tryLock()) {
                 return false;
             }
@@ -126,10 +138,6 @@ public final class KernelThreads {
                     return false;
                 }
                 this.job = job;
-                this.x = x;
-                this.rows = rows;
-                this.bias = bias;
-                this.y = y;
                 this.panels = panels;
                 this.failure = null;
                 this.caller = Thread.currentThread();
@@ -138,7 +146,7 @@ public final class KernelThreads {
                 for (Thread worker : workers) {
                     LockSupport.unpark(worker);
                 }
-                job.multiplyPanels(x, rows, bias, y, 0, split(panels, 0));
+                job.run(0, split(panels, 0));
                 awaitWorkers();
                 Throwable f = failure;
                 if (f != null) {
@@ -153,9 +161,6 @@ public final class KernelThreads {
                 return true;
             } finally {
                 this.job = null;
-                this.x = null;
-                this.bias = null;
-                this.y = null;
                 lock.unlock();
             }
         }
@@ -193,7 +198,7 @@ public final class KernelThreads {
                 seen = g;
                 try {
                     int from = (int) ((long) panels * part / threads);
-                    job.multiplyPanels(x, rows, bias, y, from, split(panels, part));
+                    job.run(from, split(panels, part));
                 } catch (Throwable t) {
                     failure = t;
                 }

@@ -85,7 +85,7 @@ public final class VectorFloatKernel implements FloatKernel {
         return (outputs + P - 1) / P;
     }
 
-    static final class Matrix implements FloatMatrix, KernelThreads.PanelJob {
+    static final class Matrix implements FloatMatrix {
 
         private final float[] wp;
         private final int outputs;
@@ -129,16 +129,16 @@ public final class VectorFloatKernel implements FloatKernel {
                 gemv(x, 0, bias, y, 0, 0, panels);
                 return;
             }
-            if ((long) rows * inputs * outputs >= KernelThreads.MIN_SPLIT_MACS
-                    && KernelThreads.pool().run(this, x, rows, bias, y, panels)) {
+            // One small task object per split product (not per panel): the price of a generic pool.
+            if (KernelThreads.threads() > 1 && KernelThreads.tryParallel(panels, (long) rows * inputs * outputs,
+                    (from, to) -> multiplyPanels(x, rows, bias, y, from, to))) {
                 return;
             }
             multiplyPanels(x, rows, bias, y, 0, panels);
         }
 
         /** All rows, output panels {@code [fromPanel, toPanel)}; called by the pool for its part. */
-        @Override
-        public void multiplyPanels(float[] x, int rows, float[] bias, float[] y, int fromPanel, int toPanel) {
+        void multiplyPanels(float[] x, int rows, float[] bias, float[] y, int fromPanel, int toPanel) {
             int full = rows - rows % 5;
             int rest = rows - full;
             for (int p = fromPanel; p < toPanel; p++) {
