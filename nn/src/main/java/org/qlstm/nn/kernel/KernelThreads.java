@@ -52,10 +52,6 @@ public final class KernelThreads {
         return pool.threads();
     }
 
-    static Pool pool() { // for tests
-        return pool;
-    }
-
     private static int defaultThreads() {
         String value = System.getProperty(PROPERTY);
         if (value == null || value.isBlank()) {
