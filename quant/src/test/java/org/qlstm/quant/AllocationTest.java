@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.qlstm.nn.kernel.ScalarFloatKernel;
 import org.qlstm.quant.kernel.Int8Kernel;
 import org.qlstm.quant.kernel.ScalarInt8Kernel;
+import org.qlstm.quant.kernel.VectorInt8Kernel;
 import org.qlstm.quant.kernel.WidenedFloatInt8Kernel;
 
 /** Once warm, a {@code project} call allocates nothing: buffers are per thread, parameters in a reused holder. */
@@ -24,7 +25,8 @@ class AllocationTest {
         QuantizedWeight q = Quantization.quantizeWeight(w, 96, 40);
         for (Engine engine : Engine.all()) {
             for (Int8Kernel kernel : new Int8Kernel[] {new ScalarInt8Kernel(),
-                new WidenedFloatInt8Kernel(new ScalarFloatKernel())}) {
+                new WidenedFloatInt8Kernel(new ScalarFloatKernel()), new VectorInt8Kernel(),
+                new VectorInt8Kernel(VectorInt8Kernel.Loops.FLOAT), new VectorInt8Kernel(VectorInt8Kernel.Loops.INT)}) {
                 DynamicQuantizedLinear layer = new DynamicQuantizedLinear(q, b, engine, kernel);
                 for (int i = 0; i < 30_000; i++) {
                     layer.project(x, 1 + i % 5, y);

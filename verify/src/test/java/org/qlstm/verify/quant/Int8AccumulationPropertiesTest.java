@@ -13,6 +13,7 @@ import org.qlstm.quant.QuantizedWeight;
 import org.qlstm.quant.kernel.Int8Kernel;
 import org.qlstm.quant.kernel.Int8Matrix;
 import org.qlstm.quant.kernel.ScalarInt8Kernel;
+import org.qlstm.quant.kernel.VectorInt8Kernel;
 import org.qlstm.quant.kernel.WidenedFloatInt8Kernel;
 
 /**
@@ -26,7 +27,8 @@ class Int8AccumulationPropertiesTest {
 
     private static List<Int8Kernel> kernels() {
         return List.of(new ScalarInt8Kernel(), new WidenedFloatInt8Kernel(new ScalarFloatKernel()),
-                new WidenedFloatInt8Kernel(new VectorFloatKernel()));
+                new WidenedFloatInt8Kernel(new VectorFloatKernel()), new VectorInt8Kernel(),
+                new VectorInt8Kernel(VectorInt8Kernel.Loops.FLOAT), new VectorInt8Kernel(VectorInt8Kernel.Loops.INT));
     }
 
     /** The definition, in 64-bit arithmetic. */
