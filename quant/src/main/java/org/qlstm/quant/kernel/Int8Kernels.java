@@ -5,8 +5,8 @@ import java.util.Locale;
 /**
  * Chooses the int8 kernel: the system property {@value #PROPERTY} names it: {@code vector} (the default,
  * {@link VectorInt8Kernel}: one byte per weight, widened in-register), {@code vector-float} / {@code vector-int} (the
- * same kernel with its float or integer inner loops forced), {@code widened} ({@link WidenedFloatInt8Kernel} on the preferred float kernel: four
- * bytes per weight) or {@code scalar} ({@link ScalarInt8Kernel}, the reference). Every kernel gives the same
+ * same kernel with its float or integer inner loops forced), {@code widened} ({@link WidenedFloatInt8Kernel} on the
+ * preferred float kernel: four bytes per weight) or {@code scalar} ({@link ScalarInt8Kernel}, the reference). Every kernel gives the same
  * accumulators; faster ones are added behind {@link Int8Kernel} and tested against the scalar one.
  */
 public final class Int8Kernels {

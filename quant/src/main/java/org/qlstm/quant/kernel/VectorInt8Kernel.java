@@ -1,11 +1,11 @@
 package org.qlstm.quant.kernel;
 
+import static jdk.incubator.vector.VectorOperators.F2I;
+
 import java.util.Objects;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import static jdk.incubator.vector.VectorOperators.F2I;
-
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -18,8 +18,7 @@ import org.qlstm.quant.QuantizedWeight;
  * vector: 16 on AVX-512, 8 on AVX2), laid out {@code Wp[panel][k][P]}; the hot loops load {@code L} bytes, widen them
  * in-register to {@code L} floats ({@code B2F}: sign extension and an exact int → float conversion) and
  * fused-multiply-add them against the broadcast activation {@code (float)(xq − zp)} (or the integer equivalent,
- * below). As in the float
- * {@code VectorFloatKernel}, a last panel that would stick out is shifted left to end at column {@code N} (its
+ * below). As in the float {@code VectorFloatKernel}, a last panel that would stick out is shifted left to end at column {@code N} (its
  * overlapping outputs are computed twice, with the same value) and a matrix narrower than one panel goes through a
  * scalar loop.
  *
@@ -32,7 +31,7 @@ import org.qlstm.quant.QuantizedWeight;
  *
  * <p>The same loops exist in integer arithmetic ({@code B2I}, {@code IntVector} multiply and add), exact for any
  * {@code K ≤} {@link Int8Matrix#MAX_INPUTS} in any order by {@link Int8Matrix}'s bound. Which is used is
- * {@link Loops}: by default the faster for the vector width — measured on one Zen 5 machine (JDK 25), the integer
+ * {@link Loops}: by default the faster for the vector width — measured on one Zen 4 machine (JDK 25), the integer
  * loops are 5–8% faster with 512-bit vectors and the float loops ~20% faster with 256-bit ones (AVX2's
  * {@code vpmulld}); wider weights ({@code K > 514}) always use the integer loops.
  *
@@ -41,7 +40,8 @@ import org.qlstm.quant.QuantizedWeight;
  *       accumulators (plus 2 widened weight vectors and a broadcast: 13 live vectors, within AVX2's 16 registers).
  *       A last block of 2–4 rows reuses the 5-row block with clamped row indices; a single leftover row uses the
  *       GEMV.</li>
- *   <li><b>GEMV</b> (1 row, the LSTM's recurrent step): 4 panels at a time, 8 independent accumulator chains.</li>
+ *   <li><b>GEMV</b> (1 row, the LSTM's recurrent step): 8 vectors of columns (4 panels) at a time, 8
+ *       independent accumulator chains.</li>
  *   <li><b>Threads</b>: multi-row products are split over output panels with
  *       {@link KernelThreads#tryParallel}; every output is computed by one thread, so results (exact anyway) do not
  *       depend on the thread count.</li>
@@ -60,8 +60,10 @@ public final class VectorInt8Kernel implements Int8Kernel {
     /** {@code L} bytes: the weights one widened vector holds. */
     static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * Byte.SIZE));
     /**
-     * Vectors per panel. 2 on every width: on AVX-512 (Zen 5) a 5×3 block was no faster and a 5×4 block (25 live
-     * vectors) was scalarized by C2 (6× slower), so one layout serves both widths.
+     * Vectors per panel. 2 on every width: on AVX-512 (Zen 4) a 5×3 and an 8×2 block were no faster (≤ 3%; the
+     * 8×2 one collapsed to 10 GOP/s on the decoder in one JVM) and a 5×4 block (25 live vectors) was scalarized by C2
+     * (6× slower), so one layout serves both widths. This Zen 4 core runs 512-bit FMAs at one per cycle (~115
+     * GFLOP/s, which the float kernel reaches in cache): the widening instructions then cost the int8 loops ~15%.
      */
     static final int V = 2;
     /** Output columns per panel. */
@@ -84,7 +86,7 @@ public final class VectorInt8Kernel implements Int8Kernel {
 
     /**
      * Float loops are faster with 256-bit vectors (AVX2: {@code vpmulld} is slow there), integer loops with 512-bit
-     * ones; measured in thread CPU time on the same Zen 5 machine, JDK 25, with and without {@code -XX:UseAVX=2}
+     * ones; measured in thread CPU time on the same Zen 4 machine, JDK 25, with and without {@code -XX:UseAVX=2}
      * (the figures are in {@code bench/README.md}).
      */
     private static final boolean FLOAT_FASTER = F.vectorBitSize() < 512;
@@ -308,9 +310,9 @@ public final class VectorInt8Kernel implements Int8Kernel {
         }
 
         /**
-         * Rows {@code r .. r+count−1} ({@code count ≤ 5}) of panel {@code p}: 5 rows × 2 vectors of accumulators, 2 widened
-         * weights and a broadcast (13 live vectors, within AVX2's 16 registers).
-         * With fewer than 5 rows the last row is repeated and only {@code count} rows are stored.
+         * Rows {@code r .. r+count−1} ({@code count ≤ 5}) of panel {@code p}: 5 rows × 2 vectors of accumulators,
+         * 2 widened weights and a broadcast (13 live vectors, within AVX2's 16 registers). With fewer than 5 rows
+         * the last row is repeated and only {@code count} rows are stored.
          */
         private static void block5x2(Matrix m, float[] x, int r, int count, int[] acc, int p) {
             final int k1 = m.inputs;
@@ -374,7 +376,7 @@ public final class VectorInt8Kernel implements Int8Kernel {
 
         /**
          * One row ({@code x[xi ..]} → {@code acc[yi ..]}) over panels {@code [fromPanel, toPanel)}: 8 vectors of
-         * columns at a time (2 panels on AVX-512, 4 on AVX2), 8 independent accumulator chains; with fewer than 8
+         * columns (4 panels) at a time, 8 independent accumulator chains; with fewer than 8
          * vectors left the last one is repeated (computed and stored again with the same value).
          */
         static void gemv(Matrix m, float[] x, int xi, int[] acc, int yi, int fromPanel, int toPanel) {
