@@ -118,11 +118,30 @@ final class PyTorchRecords {
     }
 
     /** A place goldens are read from. */
-    private interface Source {
+    interface Source {
         /** The parsed file at {@code relative} (e.g. {@code small/float_eval.json}), or empty when absent. */
         Optional<JsonNode> read(String relative) throws IOException;
 
+        /** The relative names of the JSON goldens present, sorted. */
+        List<String> list() throws IOException;
+
         String describe();
+    }
+
+    /** The JSON goldens a jar may hold (a jar cannot be listed; the build packs a subset of these). */
+    private static final List<String> PACKABLE = packable();
+
+    private static List<String> packable() {
+        List<String> names = new ArrayList<>(List.of("sizes.json", "small/float_eval.json",
+                "small/float_forward.json", "full/tutorial_float_loss.json"));
+        for (Engine e : Engine.all()) {
+            names.add("small/int8_eval_" + e.name() + ".json");
+            names.add("small/int8_forward_" + e.name() + ".json");
+            names.add("small/linear_dynamic_" + e.name() + ".json");
+            names.add("full/tutorial_int8_loss_" + e.name() + ".json");
+        }
+        names.sort(null);
+        return List.copyOf(names);
     }
 
     private PyTorchRecords() {
@@ -225,11 +244,24 @@ final class PyTorchRecords {
                     + "split's %,d tokens (--limit-tokens); PyTorch's record is the whole split",
                     run.evaluatedTokens(), run.testTokens());
         }
+        return corpusMismatch(run.dataDirectory(), recordedCorpus);
+    }
+
+    /**
+     * Null when the corpus in {@code dataDirectory} is the one a recorded evaluation used, else why not: the
+     * small goldens used the embedded corpus, the full ones name theirs by sha256.
+     */
+    static String corpusMismatch(Path dataDirectory, String record, JsonNode golden) throws IOException {
+        return corpusMismatch(dataDirectory, record.equals("golden/small") ? embeddedCorpusSha256()
+                : recordedCorpusSha256(golden));
+    }
+
+    private static String corpusMismatch(Path dataDirectory, String[] recordedCorpus) throws IOException {
         if (recordedCorpus == null) {
             return "n/a (not comparable): the record does not name its corpus";
         }
         for (int i = 0; i < SPLITS.length; i++) {
-            Path file = run.dataDirectory().resolve(SPLITS[i] + ".txt");
+            Path file = dataDirectory.resolve(SPLITS[i] + ".txt");
             if (!Files.isRegularFile(file) || !sha256(file).equals(recordedCorpus[i])) {
                 return "n/a (not comparable): " + SPLITS[i] + ".txt differs from the corpus PyTorch's record used";
             }
@@ -339,7 +371,8 @@ final class PyTorchRecords {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private static Optional<Source> locate() {
+    /** Where the goldens are read from (see the class comment), or empty when there are none. */
+    static Optional<Source> locate() {
         String property = System.getProperty(PROPERTY);
         if (property != null) {
             Path dir = Path.of(property);
@@ -388,6 +421,15 @@ final class PyTorchRecords {
             }
 
             @Override
+            public List<String> list() throws IOException {
+                try (var files = Files.walk(dir)) {
+                    return files.filter(f -> Files.isRegularFile(f) && f.getFileName().toString().endsWith(".json"))
+                            .map(f -> dir.relativize(f).toString().replace(java.io.File.separatorChar, '/'))
+                            .sorted().toList();
+                }
+            }
+
+            @Override
             public String describe() {
                 return dir.toString();
             }
@@ -401,6 +443,12 @@ final class PyTorchRecords {
                 try (InputStream in = PyTorchRecords.class.getResourceAsStream(RESOURCE_BASE + relative)) {
                     return in == null ? Optional.empty() : Optional.of(MAPPER.readTree(in));
                 }
+            }
+
+            @Override
+            public List<String> list() {
+                return PACKABLE.stream()
+                        .filter(name -> PyTorchRecords.class.getResource(RESOURCE_BASE + name) != null).toList();
             }
 
             @Override

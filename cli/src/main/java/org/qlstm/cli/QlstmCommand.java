@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         version = "qlstm 0.1.0",
         description = "An LSTM word language model with PyTorch-exact dynamic int8 quantization.",
         subcommands = {EvalCommand.class, GenerateCommand.class, InfoCommand.class, QuantizeCommand.class,
-                CompareCommand.class, BenchCommand.class, TutorialCommand.class})
+                CompareCommand.class, BenchCommand.class, TutorialCommand.class, ReportCommand.class})
 final class QlstmCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -17,6 +17,6 @@ final class QlstmCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "missing command: eval, generate, info, quantize, compare, bench or tutorial");
+                "missing command: eval, generate, info, quantize, compare, bench, tutorial or report");
     }
 }
