@@ -19,8 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
  *       measured on an AVX2 machine it beat 6×2, 4×3, 3×4 and 8..14×1. AVX-512: 5×4, 20 accumulators (25 of 32
  *       registers), measured on the 2-core Zen 4 (EPYC, family 25 model 17) VM against 5×2 with 32-column panels:
  *       the same in cache (both ≈ 110–115 GFLOP/s, the core's peak: Zen 4 runs a 512-bit FMA as two 256-bit
- *       halves, 2 × 16 flops a cycle) and ~5–10% faster on the DRAM-fed decoder (half as many panel passes per
- *       weight line). A last block of 2–4 rows reuses the 5-row block with clamped row indices (the extra rows are
+ *       halves, 2 × 16 flops a cycle) and ~8–10% faster on the DRAM-fed decoder (87–94 against 81–86 GFLOP/s;
+ *       fewer, longer passes per panel). A last block of 2–4 rows reuses the 5-row block with clamped row indices (the extra rows are
  *       computed and dropped); a single leftover row uses the GEMV.</li>
  *   <li><b>GEMV</b> (1 row, the recurrent step): 8 vectors at a time, 8 independent accumulator chains (4 panels
  *       of 2 vectors on AVX2, 2 panels of 4 on AVX-512).</li>
@@ -40,7 +40,8 @@ import jdk.incubator.vector.VectorSpecies;
  * own row of {@code x} and of {@code W}: the same for any number of rows in the call, any block it falls in, and
  * any thread count — and any vector width, since a fused multiply-add is correctly rounded: 256- and 512-bit
  * vectors give the same bits ({@code VectorFloatKernelTest} checks every output against the chain written with
- * {@link Math#fma}; the build runs the kernel tests a second time with {@code -XX:UseAVX=2}). Against the scalar reference (separate multiply and add) it differs only by rounding: each is
+ * {@link Math#fma}; the build runs the kernel tests a second time with {@code -XX:UseAVX=2}). Against the scalar
+ * reference (separate multiply and add) it differs only by rounding: each is
  * within {@code γ_(K+1)·(Σ|x||w| + |b|)} of the exact value, {@code γ_n = n·u/(1−n·u)}, {@code u = 2⁻²⁴}.
  */
 public final class VectorFloatKernel implements FloatKernel {
