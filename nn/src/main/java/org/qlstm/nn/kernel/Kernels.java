@@ -49,7 +49,7 @@ public final class Kernels {
     public static long warmUp() {
         long start = System.nanoTime();
         int k = 8;
-        int n = 72; // 5 panels of 16 on AVX2, the last one shifted
+        int n = 4 * VectorFloatKernel.P + 8; // 5 panels (72 columns on AVX2, 264 on AVX-512), the last one shifted
         float[] w = new float[n * k];
         for (int i = 0; i < w.length; i++) {
             w[i] = (i % 7 - 3) * 0.01f;

@@ -10,7 +10,10 @@ import jdk.incubator.vector.VectorSpecies;
  * Numerically safe log-softmax pieces: the maximum is subtracted before {@code exp}, so no logit overflows.
  *
  * <p>{@code log Σ exp(x − max)} is accumulated in float32 vector lanes (as PyTorch's vectorized CPU kernel does),
- * then finished in double. {@code exp} is a float polynomial (Cephes' {@code expf}: a
+ * then finished in double, lane 0 first: exactly specified, so every JIT tier and run gives the same bits (the
+ * float {@code reduceLanes(ADD)} used before has no fixed order, and the interpreter's and C2's differed, so the
+ * evaluation's loss changed in its last digits from run to run). The lane count is part of the specification:
+ * 256- and 512-bit vectors give different last bits. {@code exp} is a float polynomial (Cephes' {@code expf}: a
  * degree-5 polynomial on |r| ≤ ln2/2 after a two-part ln 2 reduction, ≈ 1 ulp) on the arguments {@code x − max ≤ 0},
  * clamped at −87 (so {@code 2ⁿ} stays a normal float; a term below e⁻⁸⁷ ≈ 1.6e-38 counts as that, against a sum of
  * at least 1). The Vector API's own {@code EXP} (the JDK's vector math stub on x86) measured about 10% faster here
@@ -102,17 +105,30 @@ public final class LogSoftmax {
                     .reinterpretAsFloats();
             acc = acc.add(e.mul(scale));
         }
-        double sum = acc.reduceLanes(VectorOperators.ADD);
+        double sum = sumLanes(acc);
         if (i < n) {
             sum += tail(x, from + i, n - i, vmax);
         }
         return max + Math.log(sum);
     }
 
-    private static float tail(float[] x, int from, int count, FloatVector vmax) {
+    private static double tail(float[] x, int from, int count, FloatVector vmax) {
         VectorMask<Float> mask = S.indexInRange(0, count);
         FloatVector e = expNonPositive(FloatVector.fromArray(S, x, from, mask).sub(vmax));
-        return FloatVector.zero(S).lanewise(VectorOperators.ADD, e, mask).reduceLanes(VectorOperators.ADD);
+        return sumLanes(FloatVector.zero(S).lanewise(VectorOperators.ADD, e, mask));
+    }
+
+    /**
+     * The lanes summed in double, lane 0 first. Not {@code reduceLanes(ADD)}: its float order is unspecified and
+     * differed between the Java fallback (interpreter, C1) and C2's code, so the same row gave different bits
+     * before and after compilation — and the evaluation's loss changed from run to run.
+     */
+    private static double sumLanes(FloatVector v) {
+        double sum = 0;
+        for (int lane = 0; lane < L; lane++) {
+            sum += v.lane(lane);
+        }
+        return sum;
     }
 
     /** Writes {@code out[i] = x[i] − logSumExp(x)} for one row. */

@@ -78,6 +78,68 @@ class LogSoftmaxTest {
         System.out.printf("log-sum-exp vs double reference: worst |diff|/bound = %.4f%n", worstRatio);
     }
 
+    /**
+     * Log-sum-exp is exactly specified arithmetic, so it must give the same bits in every JIT tier and run (the
+     * evaluation's loss depends on it): checked bit for bit against the algorithm written out in scalar code —
+     * lane {@code j} accumulates, in float, the terms {@code i ≡ j (mod L)} of the full vectors; these lanes are
+     * added in double from lane 0; then the tail (one masked vector), its lanes also added in double. Lengths
+     * cover no tail, a tail only, and long rows; the first calls run before C2 has compiled the method.
+     */
+    @Test
+    void logSumExpIsItsSpecifiedArithmeticBitForBit() {
+        int lanes = FloatVector.SPECIES_PREFERRED.length();
+        SplittableRandom random = new SplittableRandom(77);
+        int[] lengths = {1, lanes - 1, lanes, lanes + 3, 4 * lanes, 1000, 33278};
+        for (int round = 0; round < 300; round++) {
+            int n = lengths[round % lengths.length];
+            float[] x = new float[n + 2];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (random.nextDouble() * 60 - 40);
+            }
+            double actual = LogSoftmax.logSumExp(x, 1, n);
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < n; i++) {
+                max = Math.max(max, x[1 + i]);
+            }
+            float[] acc = new float[lanes];
+            int full = n - n % lanes;
+            for (int i = 0; i < full; i++) {
+                acc[i % lanes] += scalarExp(x[1 + i] - max);
+            }
+            double sum = 0;
+            for (float a : acc) {
+                sum += a;
+            }
+            if (full < n) {
+                double tail = 0;
+                for (int i = full; i < n; i++) {
+                    tail += scalarExp(x[1 + i] - max);
+                }
+                sum += tail;
+            }
+            double expected = max + Math.log(sum);
+            assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(actual),
+                    "row of " + n + " (call " + round + "): " + actual + " vs the specified " + expected);
+        }
+    }
+
+    /** {@link LogSoftmax}'s exp polynomial for one float, operation for operation. */
+    private static float scalarExp(float d) {
+        float x = Math.max(d, -87f);
+        float t = Math.fma(x, 1.44269504088896341f, 0x1.8p23f);
+        float k = t - 0x1.8p23f;
+        float r = Math.fma(k, -0.693359375f, x);
+        r = Math.fma(k, 2.12194440e-4f, r);
+        float p = Math.fma(1.9875691500E-4f, r, 1.3981999507E-3f);
+        p = Math.fma(p, r, 8.3334519073E-3f);
+        p = Math.fma(p, r, 4.1665795894E-2f);
+        p = Math.fma(p, r, 1.6666665459E-1f);
+        p = Math.fma(p, r, 5.0000001201E-1f);
+        float e = Math.fma(p, r * r, r) + 1f;
+        float scale = Float.intBitsToFloat((Float.floatToRawIntBits(t) + 127) << 23);
+        return e * scale;
+    }
+
     @Test
     void edgeCases() {
         float[] equal = new float[33278];
