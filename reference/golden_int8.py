@@ -205,16 +205,12 @@ def linear_cases(engine, model, corpus):
             x = np.maximum(normal(m, k, s=xs), 0).astype(F32)
         add("random_%02d_%s_%dx%d_rows%d" % (i, kind, n, k, m), normal(n, k, s=ws),
             normal(n, s=0.1) if i % 5 else None, x, True)
-    # the flag the modules do not use
-    add("reduce_range_false_random", normal(9, 17, s=0.3), normal(9, s=0.1), normal(4, 17), False)
-    if engine == "onednn":
-        big = np.full((2, 4), 127.0, F32)
-        big[1] = [-127.0, -127.0, 127.0, 127.0]
-        add("onednn_reduce_range_false_saturates", big, None, [[1.0, 1.0, 1.0, 1.0], [1.0, 0.9, 1.0, 0.0]], False,
-            note="reduce_range=False on onednn: pairs of u8*s8 products saturate to int16 (vpmaddubsw); "
-                 "the modules always pass reduce_range=True, where this cannot happen")
-        check(cases[-1]["acc_int16_pair_saturated"], "saturation case did not saturate")
-    else:
+    # The flag the modules do not use.  Only qnnpack gets a reduce_range=False case: there the flag is ignored.
+    # onednn's reduce_range=False result depends on the CPU: with AVX2 it sums u8*s8 pairs with int16 saturation
+    # (vpmaddubsw), with AVX512_VNNI (vpdpbusd) it does not, so such a golden could not be reproduced byte for byte
+    # on another machine.  PyTorch's modules always pass True, where neither path can saturate.
+    if engine != "onednn":
+        add("reduce_range_false_random", normal(9, 17, s=0.3), normal(9, s=0.1), normal(4, 17), False)
         add("qnnpack_reduce_range_false_same_as_true", normal(9, 17, s=0.3), normal(9, s=0.1), normal(4, 17), False)
     return cases
 

@@ -13,6 +13,14 @@ import threading
 for _k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
     os.environ[_k] = "1"
 os.environ["GLOG_minloglevel"] = "2"
+# Pin every library's CPU dispatch to AVX2, so that a golden's last bits do not depend on the machine: OpenBLAS,
+# ATen's vectorized kernels and oneDNN each pick different (differently rounding) code on AVX-512 CPUs.
+# The committed goldens were first written on an AVX2-only machine; with these pins an AVX-512 machine
+# reproduces them byte for byte.  setdefault: a caller may still override one for an experiment.
+os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
+os.environ.setdefault("ATEN_CPU_CAPABILITY", "avx2")
+os.environ.setdefault("ONEDNN_MAX_CPU_ISA", "AVX2")
+os.environ.setdefault("DNNL_MAX_CPU_ISA", "AVX2")
 
 import numpy as np  # noqa: E402
 
