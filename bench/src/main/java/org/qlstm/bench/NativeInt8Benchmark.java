@@ -26,7 +26,7 @@ import org.qlstm.quant.kernel.Int8Matrix;
 /**
  * The int8 accumulation {@code Σ (xq − zp)·wq} at the model's shapes, one thread: the native kernel
  * ({@code qlstm-native}, found through {@link ServiceLoader} since this module compiles for Java 21) on its VNNI and
- * AVX2 paths, against the pure-Java {@code widened} kernel. GOP/s = 2·rows·inputs·outputs / time.
+ * AVX2 paths, against the pure-Java {@code vector} (the default) and {@code widened} kernels. GOP/s = 2·rows·inputs·outputs / time.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -41,7 +41,7 @@ public class NativeInt8Benchmark {
     public String shape;
 
     /** {@code native-vnni}, {@code native-avx2} or a pure-Java kernel's name. */
-    @Param({"native-vnni", "native-avx2", "widened"})
+    @Param({"native-vnni", "native-avx2", "vector", "widened"})
     public String kernel;
 
     private Int8Matrix matrix;

@@ -16,10 +16,10 @@ public final class NativeInt8CpuTime {
     private NativeInt8CpuTime() {
     }
 
-    /** Runs every shape for the kernels named in the arguments (default: native-vnni native-avx2 widened). */
+    /** Runs every shape for the kernels named in the arguments (default: native-vnni native-avx2 vector widened). */
     public static void main(String[] args) {
         KernelThreads.configure(1);
-        String[] kernels = args.length > 0 ? args : new String[] {"native-vnni", "native-avx2", "widened"};
+        String[] kernels = args.length > 0 ? args : new String[] {"native-vnni", "native-avx2", "vector", "widened"};
         String[] shapes = {"25x256x33278", "25x512x1024", "25x256x1024", "1x256x1024"};
         ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         for (String kernel : kernels) {
