@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Per-channel int8 and int8-embedding goldens of the small model: golden/small/perchannel_weights.json and,
-per available quantized engine E, golden/small/perchannel_linear_E.json and perchannel_eval_E.json.
+per available quantized engine E, golden/small/perchannel_linear_E.json and perchannel_eval_E.json; and
+golden/perchannel_sizes.json: torch.save(state_dict) bytes of the tutorial architecture (random weights: the size
+does not depend on the values) float and converted this way, per engine.
 
 The conversion is
     quantize_dynamic(model, {nn.LSTM: per_channel_dynamic_qconfig, nn.Linear: per_channel_dynamic_qconfig,
@@ -251,6 +253,32 @@ def linear_cases(engine, model, corpus):
     return cases
 
 
+# ---- perchannel_sizes.json ---------------------------------------------------------------------------------
+def torch_save_bytes(model):
+    """print_size_of_model: torch.save(state_dict, 'temp.p') and the file's size (the name matters by a few bytes)."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "temp.p")
+        torch.save(model.state_dict(), path)
+        return os.path.getsize(path)
+
+
+def sizes_record(engines):
+    from qlstm_ref.model import LSTMModel
+    dims = {"ntoken": 33278, "ninp": 512, "nhid": 256, "nlayers": 5}
+    torch.manual_seed(0)
+    model = LSTMModel(dims["ntoken"], dims["ninp"], dims["nhid"], dims["nlayers"])
+    model.eval()
+    rec = {"provenance": common.provenance(__file__, engine=", ".join(engines), seed=0, qconfig_spec=QCONFIG_SPEC),
+           "architecture": dims, "torch_save_float": torch_save_bytes(model), "torch_save_per_channel_int8_embedding": {}}
+    for engine in engines:
+        int8.set_engine(engine)
+        rec["torch_save_per_channel_int8_embedding"][engine] = torch_save_bytes(quantize_model(model))
+        common.log("torch.save per-channel + int8 embedding (%s): %d bytes, float %d" % (
+            engine, rec["torch_save_per_channel_int8_embedding"][engine], rec["torch_save_float"]))
+    return rec
+
+
 # ---- perchannel_eval_E.json --------------------------------------------------------------------------------
 def verify_chunks(model, models, engine, corpus, split, bptt, bsz):
     """Every chunk of evaluate(): logits and state equal the emulation (numpy linear_dynamic, torch gate math)."""
@@ -309,6 +337,7 @@ def main():
             ev["evals"].append(r)
         common.write_json(os.path.join(small, "perchannel_eval_%s.json" % engine), ev)
     common.write_json(os.path.join(small, "perchannel_weights.json"), weights)
+    common.write_json(os.path.join(args.golden, "perchannel_sizes.json"), sizes_record(int8.engines()))
 
 
 if __name__ == "__main__":
