@@ -18,6 +18,8 @@ import org.qlstm.quant.kernel.Int8Matrix;
  *   <li>{@code acc = Σₖ (xq − zp)·wq} exactly in int32 by the {@link Int8Kernel};</li>
  *   <li>float outputs from the accumulators, the two scales and the float bias, by the engine.</li>
  * </ol>
+ * A per-channel weight ({@link QuantizedWeight#perChannel()}) changes only the last step: output {@code j} uses the
+ * scale of weight row {@code j}.
  * Immutable and thread-safe; the activation and accumulator buffers are per thread and grow to the largest call, so
  * warm calls allocate nothing.
  */

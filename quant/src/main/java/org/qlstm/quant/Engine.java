@@ -127,7 +127,7 @@ public sealed interface Engine permits Engine.Qnnpack, Engine.Fbgemm, Engine.One
      * {@code y = f32(f32((float) acc · m_j) + b_j)} with {@code m_j = f32(sw_j · sa)}: the loop qnnpack and fbgemm
      * share (qnnpack writes {@code sw·sa}, fbgemm {@code sa·sw}; a float product is commutative, so one loop).
      */
-    static void scaleThenAddBias(int[] acc, int rows, int outputs, float activationScale, float[] weightScales,
+    private static void scaleThenAddBias(int[] acc, int rows, int outputs, float activationScale, float[] weightScales,
                                  float[] bias, float[] y) {
         if (weightScales.length == 1) {
             float multiplier = weightScales[0] * activationScale;

@@ -14,7 +14,7 @@ import org.qlstm.quant.kernel.Int8Kernels;
 /**
  * {@code torch.quantization.quantize_dynamic(model, {nn.LSTM, nn.Linear}, dtype=torch.qint8)}: every float
  * projection of the chosen kinds becomes a {@link DynamicQuantizedLinear} with a per-tensor symmetric int8 weight;
- * the embedding and all biases stay float32. PyTorch's quantized LSTM calls {@code linear_dynamic} for both of a
+ * the embedding and all biases stay float32. {@link Options} adds per-channel weights and an int8 embedding. PyTorch's quantized LSTM calls {@code linear_dynamic} for both of a
  * layer's projections (the input projection once over the chunk, the recurrent one once per step) around the same
  * float gate arithmetic, which is exactly what swapping the projections of an {@link org.qlstm.nn.model.LstmLayer}
  * does. Projections that are not a float {@link Linear} (already quantized) are kept, as PyTorch skips modules that
