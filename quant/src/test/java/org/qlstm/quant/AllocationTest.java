@@ -21,25 +21,23 @@ class AllocationTest {
         float[] b = TinyModels.gaussian(rng, 96, 0.1f);
         float[] x = TinyModels.gaussian(rng, 5 * 40, 1f);
         float[] y = new float[5 * 96];
-        for (QuantizedWeight q : new QuantizedWeight[] {Quantization.quantizeWeight(w, 96, 40),
-            Quantization.quantizeWeightPerChannel(w, 96, 40)}) {
-            for (Engine engine : Engine.all()) {
-                for (Int8Kernel kernel : new Int8Kernel[] {new ScalarInt8Kernel(),
-                    new WidenedFloatInt8Kernel(new ScalarFloatKernel())}) {
-                    DynamicQuantizedLinear layer = new DynamicQuantizedLinear(q, b, engine, kernel);
-                    for (int i = 0; i < 30_000; i++) {
-                        layer.project(x, 1 + i % 5, y);
-                    }
-                    long before = threads.getCurrentThreadAllocatedBytes();
-                    for (int i = 0; i < 10_000; i++) {
-                        layer.project(x, 1 + i % 5, y);
-                    }
-                    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-                    System.out.printf("%s on %s (%s): %d bytes allocated in 10,000 warm calls%n", engine,
-                            kernel.name(), q.perChannel() ? "per channel" : "per tensor", allocated);
-                    assertTrue(allocated < 10_000, engine + " on " + kernel.name() + " allocated " + allocated
-                            + " bytes in 10,000 calls");
+        QuantizedWeight q = Quantization.quantizeWeight(w, 96, 40);
+        for (Engine engine : Engine.all()) {
+            for (Int8Kernel kernel : new Int8Kernel[] {new ScalarInt8Kernel(),
+                new WidenedFloatInt8Kernel(new ScalarFloatKernel())}) {
+                DynamicQuantizedLinear layer = new DynamicQuantizedLinear(q, b, engine, kernel);
+                for (int i = 0; i < 30_000; i++) {
+                    layer.project(x, 1 + i % 5, y);
                 }
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 10_000; i++) {
+                    layer.project(x, 1 + i % 5, y);
+                }
+                long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+                System.out.printf("%s on %s: %d bytes allocated in 10,000 warm calls%n", engine, kernel.name(),
+                        allocated);
+                assertTrue(allocated < 10_000, engine + " on " + kernel.name() + " allocated " + allocated
+                        + " bytes in 10,000 calls");
             }
         }
     }

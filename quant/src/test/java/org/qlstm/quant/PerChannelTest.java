@@ -64,6 +64,31 @@ class PerChannelTest {
     }
 
     @Test
+    void warmPerChannelProjectionsAllocateNothing() {
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Random rng = new Random(SEED);
+        float[] w = TinyModels.gaussian(rng, 96 * 40, 0.5f);
+        float[] b = TinyModels.gaussian(rng, 96, 0.1f);
+        float[] x = TinyModels.gaussian(rng, 5 * 40, 1f);
+        float[] y = new float[5 * 96];
+        QuantizedWeight q = Quantization.quantizeWeightPerChannel(w, 96, 40);
+        for (Engine engine : Engine.all()) {
+            DynamicQuantizedLinear layer = new DynamicQuantizedLinear(q, b, engine,
+                    new org.qlstm.quant.kernel.ScalarInt8Kernel());
+            for (int i = 0; i < 30_000; i++) {
+                layer.project(x, 1 + i % 5, y);
+            }
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 10_000; i++) {
+                layer.project(x, 1 + i % 5, y);
+            }
+            long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+            // the same bound as AllocationTest's per-tensor check: a few stray bytes, never one array per call
+            assertTrue(allocated < 10_000, engine + " per channel allocated " + allocated + " bytes in 10,000 calls");
+        }
+    }
+
+    @Test
     void int8EmbeddingRowsAreTheFusedMultiplyAddOfTheirParameters() {
         Random rng = new Random(SEED);
         int tokens = 40;
