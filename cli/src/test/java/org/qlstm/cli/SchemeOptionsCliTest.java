@@ -56,9 +56,13 @@ class SchemeOptionsCliTest {
                 "int8", "--json", "--limit-tokens", "400");
         assertEquals(0, fromFile.status(), fromFile.err());
         assertEquals(0, onTheFly.status(), onTheFly.err());
-        // the file preserves every bit, so the two evaluations are the same arithmetic on the same numbers
+        // The file preserves every bit (QuantizedModelFileTest checks the numbers and logits exactly), so in separate
+        // JVMs the two losses are identical. Both runs here share one JVM with the other tests, where two runs of the
+        // same model were seen to differ by 2e-9 (the float gate kernels' results depend on the JIT state on the
+        // merged main): 1e-7 allows that and still catches any lost parameter (a one-step change of one weight moves
+        // this loss by far more).
         assertEquals(json.readTree(onTheFly.out()).get("loss").asDouble(),
-                json.readTree(fromFile.out()).get("loss").asDouble(), 0.0);
+                json.readTree(fromFile.out()).get("loss").asDouble(), 1e-7);
 
         CliTest.Run again = CliTest.run("eval", "--model", out.toString(), "--int8", "--per-channel");
         assertEquals(2, again.status(), again.err());
