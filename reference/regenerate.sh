@@ -58,6 +58,7 @@ run() {
 run make_small.py
 run golden_float.py
 run golden_int8.py
+run golden_perchannel.py
 run golden_sizes.py
 
 MODEL="$ROOT/../shared/models/tutorial_lstm.pth"

@@ -39,6 +39,9 @@ final class BenchCommand implements Callable<Integer> {
     Int8Options int8Options = new Int8Options();
 
     @Mixin
+    SchemeOptions schemeOptions = new SchemeOptions();
+
+    @Mixin
     ThreadOptions threadOptions = new ThreadOptions();
 
     @Option(names = "--limit-tokens", paramLabel = "N", defaultValue = "5000",
@@ -67,10 +70,12 @@ final class BenchCommand implements Callable<Integer> {
         Checks.positive(spec, "--rounds", rounds);
         threadOptions.apply(spec);
         Engine engine = int8Options.engine(spec);
+        QuantizeDynamic.Options options = schemeOptions.options(spec);
         LanguageModel floatModel = source.loadFloatModel();
         Corpus corpus = source.loadCorpus();
         source.requireSameVocabulary(floatModel, corpus);
-        LanguageModel int8Model = QuantizeDynamic.quantize(floatModel, QuantizeDynamic.LSTM_AND_LINEAR, engine);
+        LanguageModel int8Model = QuantizeDynamic.quantize(floatModel, QuantizeDynamic.LSTM_AND_LINEAR, engine,
+                org.qlstm.quant.kernel.Int8Kernels.preferred(), options);
         int[] tokens = limitTokens == 0 ? corpus.test() : Checks.limit(corpus.test(), limitTokens);
 
         int[] warm = Arrays.copyOf(tokens, Math.min(tokens.length, 4 * BPTT + 1));

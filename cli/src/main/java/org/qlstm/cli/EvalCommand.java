@@ -31,6 +31,9 @@ final class EvalCommand implements Callable<Integer> {
     Int8Options int8Options = new Int8Options();
 
     @Mixin
+    SchemeOptions schemeOptions = new SchemeOptions();
+
+    @Mixin
     ThreadOptions threadOptions = new ThreadOptions();
 
     @Option(names = "--int8", description = "quantize dynamically to int8 first (implied by an int8 model file)")
@@ -45,9 +48,12 @@ final class EvalCommand implements Callable<Integer> {
         threadOptions.apply(spec);
         LoadedModel loaded = source.loadModel();
         if (int8 || loaded.quantized()) {
-            loaded = int8Options.int8(loaded, spec);
+            loaded = int8Options.int8(loaded, spec, schemeOptions);
         } else if (int8Options.engine != null) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--engine needs --int8");
+        } else if (schemeOptions.given()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--per-channel and --embedding need --int8");
         }
         Corpus corpus = source.loadCorpus();
         source.requireSameVocabulary(loaded.model(), corpus);

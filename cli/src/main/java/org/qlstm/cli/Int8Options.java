@@ -30,7 +30,20 @@ final class Int8Options {
      * different {@code --engine} is an error), else {@code quantize_dynamic(model, {LSTM, Linear}, qint8)}.
      */
     LoadedModel int8(LoadedModel loaded, CommandSpec spec) {
+        return int8(loaded, spec, new SchemeOptions());
+    }
+
+    /**
+     * {@link #int8(LoadedModel, CommandSpec)} with {@code --per-channel} / {@code --embedding}; they do not apply to
+     * a file that is already quantized (its scheme was fixed when it was written).
+     */
+    LoadedModel int8(LoadedModel loaded, CommandSpec spec, SchemeOptions scheme) {
+        QuantizeDynamic.Options options = scheme.options(spec);
         if (loaded.quantized()) {
+            if (scheme.given()) {
+                throw new ParameterException(spec.commandLine(), loaded.file() + " is already quantized; "
+                        + "--per-channel and --embedding apply only to a float model");
+            }
             Engine fixed = loaded.engine().orElseThrow();
             if (engine != null && !engine(spec).equals(fixed)) {
                 throw new ParameterException(spec.commandLine(), loaded.file() + " was quantized for "
@@ -39,6 +52,6 @@ final class Int8Options {
             return loaded;
         }
         return new LoadedModel(QuantizeDynamic.quantize(loaded.model(), QuantizeDynamic.LSTM_AND_LINEAR,
-                engine(spec)), loaded.file());
+                engine(spec), org.qlstm.quant.kernel.Int8Kernels.preferred(), options), loaded.file());
     }
 }

@@ -18,6 +18,8 @@ import org.qlstm.quant.kernel.Int8Matrix;
  *   <li>{@code acc = Σₖ (xq − zp)·wq} exactly in int32 by the {@link Int8Kernel};</li>
  *   <li>float outputs from the accumulators, the two scales and the float bias, by the engine.</li>
  * </ol>
+ * A per-channel weight ({@link QuantizedWeight#perChannel()}) changes only the last step: output {@code j} uses the
+ * scale of weight row {@code j}.
  * Immutable and thread-safe; the activation and accumulator buffers are per thread and grow to the largest call, so
  * warm calls allocate nothing.
  */
@@ -28,6 +30,8 @@ public final class DynamicQuantizedLinear implements Projection {
 
     private final QuantizedWeight weight;
     private final float[] bias;
+    /** The weight's one or {@code outputs} scales, read by every call (a private copy). */
+    private final float[] scales;
     private final Engine engine;
     private final Int8Kernel kernel;
     private final Int8Matrix matrix;
@@ -46,6 +50,7 @@ public final class DynamicQuantizedLinear implements Projection {
             throw new IllegalArgumentException("bias has " + bias.length + " values, expected " + weight.rows());
         }
         this.bias = bias.clone();
+        this.scales = weight.scales();
         this.matrix = kernel.prepare(weight);
     }
 
@@ -57,6 +62,16 @@ public final class DynamicQuantizedLinear implements Projection {
     /** Quantizes a float {@link Linear} as {@code quantize_dynamic} does (per-tensor symmetric int8 weight). */
     public static DynamicQuantizedLinear fromFloat(Linear linear, Engine engine, Int8Kernel kernel) {
         QuantizedWeight q = Quantization.quantizeWeight(linear.weight(), linear.outputSize(), linear.inputSize());
+        return new DynamicQuantizedLinear(q, linear.bias(), engine, kernel);
+    }
+
+    /**
+     * Quantizes a float {@link Linear} with one weight scale per output row, as {@code quantize_dynamic} with
+     * {@code per_channel_dynamic_qconfig} does.
+     */
+    public static DynamicQuantizedLinear fromFloatPerChannel(Linear linear, Engine engine, Int8Kernel kernel) {
+        QuantizedWeight q = Quantization.quantizeWeightPerChannel(linear.weight(), linear.outputSize(),
+                linear.inputSize());
         return new DynamicQuantizedLinear(q, linear.bias(), engine, kernel);
     }
 
@@ -147,23 +162,25 @@ public final class DynamicQuantizedLinear implements Projection {
         int[] acc = scratch.accumulators(outCount);
         engine.quantizeActivations(x, count, params.scale, params.zeroPoint, xq);
         matrix.multiply(xq, rows, params.zeroPoint, acc);
-        engine.requantize(acc, rows, outputs, params.scale, weight.scale(), bias, y);
+        engine.requantize(acc, rows, outputs, params.scale, scales, bias, y);
     }
 
     /**
      * {@code DynamicQuantizedLinear(in_features=…, out_features=…, dtype=torch.qint8,
-     * qscheme=torch.per_tensor_affine)}, as PyTorch prints the module.
+     * qscheme=torch.per_tensor_affine)}, as PyTorch prints the module ({@code per_channel_affine} when the weight
+     * has a scale per row).
      */
     @Override
     public String describe() {
         return "DynamicQuantizedLinear(in_features=" + inputSize() + ", out_features=" + outputSize()
-                + ", dtype=torch.qint8, qscheme=torch.per_tensor_affine)";
+                + ", dtype=torch.qint8, qscheme=torch." + (weight.perChannel() ? "per_channel_affine"
+                : "per_tensor_affine") + ")";
     }
 
-    /** One byte per weight, the float32 scale, and the float32 bias. */
+    /** One byte per weight, the float32 scale(s), and the float32 bias. */
     @Override
     public long parameterBytes() {
-        return weight.valueBytes() + Float.BYTES + (long) Float.BYTES * bias.length;
+        return weight.valueBytes() + (long) Float.BYTES * scales.length + (long) Float.BYTES * bias.length;
     }
 
     @Override

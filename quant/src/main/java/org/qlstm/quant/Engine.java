@@ -98,16 +98,62 @@ public sealed interface Engine permits Engine.Qnnpack, Engine.Fbgemm, Engine.One
      */
     default void requantize(int[] acc, int rows, int outputs, QParams activation, float weightScale, float[] bias,
                             float[] y) {
-        requantize(acc, rows, outputs, activation.scale(), weightScale, bias, y);
+        requantize(acc, rows, outputs, activation.scale(), new float[] {weightScale}, bias, y);
     }
 
     /**
-     * {@link #requantize(int[], int, int, QParams, float, float[], float[])} with the activation scale unpacked.
+     * {@link #requantize(int[], int, int, double, float[], float[], float[])} with one per-tensor weight scale (a
+     * convenience that allocates the one-element array; the layers call the array form).
+     */
+    default void requantize(int[] acc, int rows, int outputs, double activationScale, float weightScale,
+                            float[] bias, float[] y) {
+        requantize(acc, rows, outputs, activationScale, new float[] {weightScale}, bias, y);
+    }
+
+    /**
+     * Turns int32 accumulators into float outputs with per-tensor or per-output weight scales. A per-channel weight
+     * changes only this step (the accumulators do not depend on the scales): each engine's per-tensor formula is
+     * applied with the scale of output {@code j}, which is what PyTorch 1.13 does on qnnpack and onednn (verified
+     * bit for bit, {@code golden/small/perchannel_linear_*.json}).
      *
      * @param activationScale the activation scale as chosen, in double
+     * @param weightScales    one scale for every output, or {@code outputs} scales (output {@code j} uses
+     *                        {@code weightScales[j]})
      */
-    void requantize(int[] acc, int rows, int outputs, double activationScale, float weightScale, float[] bias,
+    void requantize(int[] acc, int rows, int outputs, double activationScale, float[] weightScales, float[] bias,
                     float[] y);
+
+    /**
+     * {@code y = f32(f32((float) acc · m_j) + b_j)} with {@code m_j = f32(sw_j · sa)}: the loop qnnpack and fbgemm
+     * share (qnnpack writes {@code sw·sa}, fbgemm {@code sa·sw}; a float product is commutative, so one loop).
+     */
+    private static void scaleThenAddBias(int[] acc, int rows, int outputs, float activationScale, float[] weightScales,
+                                 float[] bias, float[] y) {
+        if (weightScales.length == 1) {
+            float multiplier = weightScales[0] * activationScale;
+            for (int r = 0; r < rows; r++) {
+                int base = r * outputs;
+                for (int j = 0; j < outputs; j++) {
+                    y[base + j] = (float) acc[base + j] * multiplier + bias[j];
+                }
+            }
+            return;
+        }
+        checkScales(weightScales, outputs);
+        for (int r = 0; r < rows; r++) {
+            int base = r * outputs;
+            for (int j = 0; j < outputs; j++) {
+                y[base + j] = (float) acc[base + j] * (weightScales[j] * activationScale) + bias[j];
+            }
+        }
+    }
+
+    private static void checkScales(float[] weightScales, int outputs) {
+        if (weightScales.length != outputs) {
+            throw new IllegalArgumentException("need 1 or " + outputs + " weight scales, got "
+                    + weightScales.length);
+        }
+    }
 
     /**
      * QNNPACK, as PyTorch 1.13 runs it (verified bit for bit, 0 ulp on 4.8 million outputs):
@@ -115,7 +161,7 @@ public sealed interface Engine permits Engine.Qnnpack, Engine.Fbgemm, Engine.One
      *   activation range  0..255 always (reduce_range is ignored)
      *   s   = f32(scale),  inv = f32(1 / s)
      *   xq  = clamp(zp + rint(f32(x · inv)), 0, 255)          zero point added after rounding
-     *   m   = f32(wScale · s)
+     *   m   = f32(wScale · s)                             wScale of the output's row if per channel
      *   y   = f32(f32((float) acc · m) + b)
      * </pre>
      */
@@ -139,15 +185,9 @@ public sealed interface Engine permits Engine.Qnnpack, Engine.Fbgemm, Engine.One
         }
 
         @Override
-        public void requantize(int[] acc, int rows, int outputs, double activationScale, float weightScale,
+        public void requantize(int[] acc, int rows, int outputs, double activationScale, float[] weightScales,
                                float[] bias, float[] y) {
-            float multiplier = weightScale * (float) activationScale;
-            for (int r = 0; r < rows; r++) {
-                int base = r * outputs;
-                for (int j = 0; j < outputs; j++) {
-                    y[base + j] = (float) acc[base + j] * multiplier + bias[j];
-                }
-            }
+            Engine.scaleThenAddBias(acc, rows, outputs, (float) activationScale, weightScales, bias, y);
         }
 
         @Override
@@ -189,15 +229,9 @@ public sealed interface Engine permits Engine.Qnnpack, Engine.Fbgemm, Engine.One
         }
 
         @Override
-        public void requantize(int[] acc, int rows, int outputs, double activationScale, float weightScale,
+        public void requantize(int[] acc, int rows, int outputs, double activationScale, float[] weightScales,
                                float[] bias, float[] y) {
-            float multiplier = (float) activationScale * weightScale;
-            for (int r = 0; r < rows; r++) {
-                int base = r * outputs;
-                for (int j = 0; j < outputs; j++) {
-                    y[base + j] = (float) acc[base + j] * multiplier + bias[j];
-                }
-            }
+            Engine.scaleThenAddBias(acc, rows, outputs, (float) activationScale, weightScales, bias, y);
         }
 
         @Override
@@ -212,7 +246,7 @@ public sealed interface Engine permits Engine.Qnnpack, Engine.Fbgemm, Engine.One
      *   activation range  0..127 when reduce_range (PyTorch's modules pass it), else 0..255
      *   inv = f32(1.0 / scale)                                from the double scale
      *   xq  = clamp(rint(f32(f32(x · inv) + zp)), 0, 255)     zero point added before rounding
-     *   bs  = f32(inv · f32(1 / wScale))                      the bias scale
+     *   bs  = f32(inv · f32(1 / wScale))                      the bias scale (per output if per channel)
      *   y   = f32(f32((float) acc + f32(b · bs)) · f32(1 / bs))
      * </pre>
      * The real library has a defect that this class does <b>not</b> reproduce: when a packed weight is called with
@@ -244,15 +278,26 @@ public sealed interface Engine permits Engine.Qnnpack, Engine.Fbgemm, Engine.One
         }
 
         @Override
-        public void requantize(int[] acc, int rows, int outputs, double activationScale, float weightScale,
+        public void requantize(int[] acc, int rows, int outputs, double activationScale, float[] weightScales,
                                float[] bias, float[] y) {
             float inverse = (float) (1.0 / activationScale);
-            float biasScale = inverse * (1.0f / weightScale);
-            float outputScale = 1.0f / biasScale;
+            if (weightScales.length == 1) {
+                float biasScale = inverse * (1.0f / weightScales[0]);
+                float outputScale = 1.0f / biasScale;
+                for (int r = 0; r < rows; r++) {
+                    int base = r * outputs;
+                    for (int j = 0; j < outputs; j++) {
+                        y[base + j] = ((float) acc[base + j] + bias[j] * biasScale) * outputScale;
+                    }
+                }
+                return;
+            }
+            checkScales(weightScales, outputs);
             for (int r = 0; r < rows; r++) {
                 int base = r * outputs;
                 for (int j = 0; j < outputs; j++) {
-                    y[base + j] = ((float) acc[base + j] + bias[j] * biasScale) * outputScale;
+                    float biasScale = inverse * (1.0f / weightScales[j]);
+                    y[base + j] = ((float) acc[base + j] + bias[j] * biasScale) * (1.0f / biasScale);
                 }
             }
         }

@@ -3,34 +3,89 @@ package org.qlstm.quant;
 import java.util.Arrays;
 
 /**
- * A per-tensor symmetric int8 weight matrix, {@code W ≈ values · scale} with zero point 0 (PyTorch's
- * {@code qint8}, {@code per_tensor_affine} with zero point 0, as its dynamic quantization produces it).
+ * A symmetric int8 weight matrix with zero point 0 (PyTorch's {@code qint8}), {@code W[r][c] ≈ values[r][c] ·
+ * scale(r)}: either one scale for the whole tensor ({@code per_tensor_affine}, what {@code quantize_dynamic}'s
+ * default qconfig produces) or one per output row ({@code per_channel_affine} on axis 0, what
+ * {@code per_channel_dynamic_qconfig} produces).
  *
- * <p>Immutable: the array is copied in and out.
+ * <p>Immutable: the arrays are copied in and out.
  *
  * @param values {@code rows × cols} int8 values, row-major (output-major, as PyTorch's {@code [out, in]})
- * @param scale  the per-tensor scale, positive and finite
+ * @param scales one scale (per tensor) or {@code rows} scales (per output row), each positive and finite; a
+ *               one-row weight has one scale either way (the two schemes are the same arithmetic there)
  * @param rows   number of rows (outputs)
  * @param cols   number of columns (inputs)
  */
-public record QuantizedWeight(byte[] values, float scale, int rows, int cols) {
+public record QuantizedWeight(byte[] values, float[] scales, int rows, int cols) {
 
-    /** Checks the shape and the scale and copies the values. */
+    /** Checks the shape and the scales and copies the arrays. */
     public QuantizedWeight {
         if (rows <= 0 || cols <= 0 || (long) rows * cols != values.length) {
             throw new IllegalArgumentException("an int8 weight of " + rows + "x" + cols + " cannot hold "
                     + values.length + " values");
         }
-        if (!(scale > 0) || Float.isInfinite(scale)) {
-            throw new IllegalArgumentException("weight scale must be positive and finite, got " + scale);
+        if (scales.length != 1 && scales.length != rows) {
+            throw new IllegalArgumentException("an int8 weight of " + rows + " rows needs 1 or " + rows
+                    + " scales, got " + scales.length);
+        }
+        for (float scale : scales) {
+            if (!(scale > 0) || Float.isInfinite(scale)) {
+                throw new IllegalArgumentException("weight scale must be positive and finite, got " + scale);
+            }
         }
         values = values.clone();
+        scales = scales.clone();
+    }
+
+    /** A per-tensor weight with the single {@code scale}. */
+    public QuantizedWeight(byte[] values, float scale, int rows, int cols) {
+        this(values, new float[] {scale}, rows, cols);
     }
 
     /** A copy of the values. */
     @Override
     public byte[] values() {
         return values.clone();
+    }
+
+    /** A copy of the scales: one (per tensor) or one per row. */
+    @Override
+    public float[] scales() {
+        return scales.clone();
+    }
+
+    /** Whether there is one scale per output row ({@code per_channel_affine}, axis 0). */
+    public boolean perChannel() {
+        return scales.length != 1;
+    }
+
+    /**
+     * The per-tensor scale.
+     *
+     * @throws IllegalStateException if the weight has one scale per row
+     */
+    public float scale() {
+        if (scales.length != 1) {
+            throw new IllegalStateException("this int8 weight has one scale per row; use scale(row)");
+        }
+        return scales[0];
+    }
+
+    /** The scale of output row {@code row} (the per-tensor scale for every row of a per-tensor weight). */
+    public float scale(int row) {
+        if (row < 0 || row >= rows) {
+            throw new IndexOutOfBoundsException("row " + row + " is outside " + rows);
+        }
+        return scales.length == 1 ? scales[0] : scales[row];
+    }
+
+    /** The scale of every output row, {@code rows} values (the per-tensor scale repeated if per tensor). */
+    public float[] rowScales() {
+        float[] out = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            out[r] = scale(r);
+        }
+        return out;
     }
 
     /** The value at {@code (row, col)}. */
@@ -46,11 +101,11 @@ public record QuantizedWeight(byte[] values, float scale, int rows, int cols) {
         return 0;
     }
 
-    /** The dequantized weight {@code f32(q · scale)}, row-major. */
+    /** The dequantized weight {@code f32(q · scale(row))}, row-major. */
     public float[] dequantize() {
         float[] out = new float[values.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = Quantization.dequantize(values[i], scale, 0);
+            out[i] = Quantization.dequantize(values[i], scale(i / cols), 0);
         }
         return out;
     }
@@ -63,17 +118,17 @@ public record QuantizedWeight(byte[] values, float scale, int rows, int cols) {
     @Override
     public boolean equals(Object o) {
         return o instanceof QuantizedWeight w && w.rows == rows && w.cols == cols
-                && Float.floatToRawIntBits(w.scale) == Float.floatToRawIntBits(scale)
-                && Arrays.equals(w.values, values);
+                && Arrays.equals(w.scales, scales) && Arrays.equals(w.values, values);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * (31 * Arrays.hashCode(values) + Float.floatToRawIntBits(scale)) + rows) + cols;
+        return 31 * (31 * (31 * Arrays.hashCode(values) + Arrays.hashCode(scales)) + rows) + cols;
     }
 
     @Override
     public String toString() {
-        return "QuantizedWeight[" + rows + "x" + cols + ", scale=" + scale + "]";
+        return "QuantizedWeight[" + rows + "x" + cols + (perChannel() ? ", " + scales.length + " row scales"
+                : ", scale=" + scales[0]) + "]";
     }
 }

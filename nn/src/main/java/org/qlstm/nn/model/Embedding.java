@@ -1,7 +1,7 @@
 package org.qlstm.nn.model;
 
 /** PyTorch's {@code nn.Embedding}: row {@code id} of a {@code [ntoken][dim]} float table. */
-public final class Embedding {
+public final class Embedding implements TokenEmbedding {
 
     private final float[] table;
     private final int tokens;
@@ -23,16 +23,19 @@ public final class Embedding {
     }
 
     /** Vocabulary size. */
+    @Override
     public int tokens() {
         return tokens;
     }
 
     /** Embedding width. */
+    @Override
     public int dim() {
         return dim;
     }
 
     /** Copies the rows of {@code ids[0..count)} into {@code out}, one row of {@link #dim()} values per id. */
+    @Override
     public void lookup(int[] ids, int count, float[] out) {
         for (int i = 0; i < count; i++) {
             int id = ids[i];
@@ -49,11 +52,13 @@ public final class Embedding {
     }
 
     /** Bytes the table takes. */
+    @Override
     public long parameterBytes() {
         return 4L * table.length;
     }
 
     /** {@code Embedding(tokens, dim)}, as PyTorch prints it. */
+    @Override
     public String describe() {
         return "Embedding(" + tokens + ", " + dim + ")";
     }

@@ -22,7 +22,7 @@ public final class LanguageModel {
         Projection map(ProjectionSite site, Projection projection);
     }
 
-    private final Embedding embedding;
+    private final TokenEmbedding embedding;
     private final List<LstmLayer> layers;
     private final Projection decoder;
     private final ModelShape shape;
@@ -32,7 +32,7 @@ public final class LanguageModel {
      * @param layers    the LSTM layers, first to last; layer 0 takes the embedding width, the others the hidden size
      * @param decoder   the output projection, hidden size → vocabulary
      */
-    public LanguageModel(Embedding embedding, List<LstmLayer> layers, Projection decoder) {
+    public LanguageModel(TokenEmbedding embedding, List<LstmLayer> layers, Projection decoder) {
         this.embedding = Objects.requireNonNull(embedding, "embedding");
         this.layers = List.copyOf(layers);
         this.decoder = Objects.requireNonNull(decoder, "decoder");
@@ -62,7 +62,7 @@ public final class LanguageModel {
     }
 
     /** The token embedding. */
-    public Embedding embedding() {
+    public TokenEmbedding embedding() {
         return embedding;
     }
 
@@ -87,6 +87,15 @@ public final class LanguageModel {
         }
         Projection newDecoder = mapper.map(new ProjectionSite(ProjectionSite.Kind.DECODER, 0), decoder);
         return new LanguageModel(embedding, mapped, newDecoder);
+    }
+
+    /** The same layers and decoder with another token embedding of the same shape (how an embedding is quantized). */
+    public LanguageModel withEmbedding(TokenEmbedding other) {
+        if (other.tokens() != embedding.tokens() || other.dim() != embedding.dim()) {
+            throw new IllegalArgumentException("embedding is " + other.tokens() + "x" + other.dim() + ", expected "
+                    + embedding.tokens() + "x" + embedding.dim());
+        }
+        return new LanguageModel(other, layers, decoder);
     }
 
     /** A new session with a zero state, for {@code batch} parallel sequences. */

@@ -22,17 +22,20 @@ import org.qlstm.nn.model.Linear;
 import org.qlstm.nn.model.LstmLayer;
 import org.qlstm.nn.model.ModelShape;
 import org.qlstm.nn.model.Projection;
+import org.qlstm.nn.model.TokenEmbedding;
 import org.qlstm.nn.model.ProjectionSite;
 import org.qlstm.quant.DynamicQuantizedLinear;
 import org.qlstm.quant.Engine;
 import org.qlstm.quant.QuantizeDynamic;
+import org.qlstm.quant.QuantizedEmbedding;
 import org.qlstm.quant.QuantizedWeight;
 import org.qlstm.quant.kernel.Int8Kernel;
 import org.qlstm.quant.kernel.Int8Kernels;
 
 /**
- * qlstm's own model file: a float or (partly) int8 {@link LanguageModel}, bit for bit. Format version 1, all
- * numbers little-endian:
+ * qlstm's own model file: a float or (partly) int8 {@link LanguageModel}, bit for bit. Format version 2 (the
+ * writer still writes version 1 for a model version 1 can hold, so older readers read it; this reader reads
+ * both), all numbers little-endian. Version 1:
  * <pre>
  *   offset  size         field
  *   0       8            magic  'Q' 'L' 'S' 'T' 'M' 'Q' '8' 0x1A
@@ -56,6 +59,11 @@ import org.qlstm.quant.kernel.Int8Kernels;
  *                        weight_ih_l0, H otherwise)
  *   end−4   4  uint32    CRC-32C (Castagnoli) of every byte before it
  * </pre>
+ * Version 2 adds, after {@code nlayers} (offset 32, so the table starts at 36), an {@code int32} embedding
+ * encoding: 0 float32, 2 {@code quint8} per row with float32 scale and zero point ({@link QuantizedEmbedding}),
+ * whose payload is {@code float32[ntoken]} scales, {@code float32[ntoken]} zero points, {@code uint8[ntoken·ninp]};
+ * and a projection encoding 2, int8 per output row, whose table scale is 0 and whose payload is
+ * {@code float32[rows]} scales before the int8 values. See {@code quant/FORMAT.md}.
  * The header fully determines the file length, so the reader checks the length before allocating anything,
  * then the checksum, then that every float is finite and every scale positive. Files are written atomically
  * (a temporary file in the same directory, forced to disk, then moved over the target). Every problem is
@@ -65,10 +73,14 @@ public final class QuantizedModelFile {
 
     /** The 8 magic bytes. */
     static final byte[] MAGIC = {'Q', 'L', 'S', 'T', 'M', 'Q', '8', 0x1A};
-    /** The format version this code writes and reads. */
-    public static final int VERSION = 1;
-    /** Bytes before the projection table. */
+    /** The newest format version this code writes and reads (it reads every version from 1). */
+    public static final int VERSION = 2;
+    /** The version written when a model needs nothing that version 2 added. */
+    static final int VERSION_1 = 1;
+    /** Bytes before the projection table (version 1). */
     static final int FIXED_HEADER = 32;
+    /** Bytes before the projection table (version 2: the embedding encoding follows {@code nlayers}). */
+    static final int FIXED_HEADER_V2 = 36;
     /** Bytes per projection table entry. */
     static final int TABLE_ENTRY = 12;
     /** Bytes of the trailing checksum. */
@@ -78,6 +90,8 @@ public final class QuantizedModelFile {
 
     static final int FLOAT32 = 0;
     static final int INT8 = 1;
+    /** Version 2: int8 with one scale per output row (projections); {@code quint8} per row (embedding). */
+    static final int INT8_PER_ROW = 2;
 
     private QuantizedModelFile() {
     }
@@ -87,17 +101,35 @@ public final class QuantizedModelFile {
      * kinds are int8 (the rest float32).
      */
     public static long fileBytes(ModelShape shape, Set<QuantizeDynamic.Kind> quantized) {
-        long bytes = FIXED_HEADER + (long) TABLE_ENTRY * (2L * shape.layers() + 1) + CHECKSUM;
-        bytes += 4L * shape.tokens() * shape.embeddingSize();
+        return fileBytes(shape, quantized, QuantizeDynamic.Options.TUTORIAL);
+    }
+
+    /**
+     * The exact size in bytes of the file of a model of {@code shape} quantized with {@code quantized} kinds and
+     * {@code options} (version 1 if the options are the tutorial's, else version 2).
+     */
+    public static long fileBytes(ModelShape shape, Set<QuantizeDynamic.Kind> quantized,
+                                 QuantizeDynamic.Options options) {
+        boolean v2 = options.perChannel() || options.int8Embedding();
+        long bytes = (v2 ? FIXED_HEADER_V2 : FIXED_HEADER) + (long) TABLE_ENTRY * (2L * shape.layers() + 1)
+                + CHECKSUM;
+        long embedding = (long) shape.tokens() * shape.embeddingSize();
+        bytes += options.int8Embedding() ? embedding + 8L * shape.tokens() : 4L * embedding;
         long h4 = 4L * shape.hiddenSize();
-        int weightBytes = quantized.contains(QuantizeDynamic.Kind.LSTM) ? 1 : 4;
+        boolean lstm = quantized.contains(QuantizeDynamic.Kind.LSTM);
+        int weightBytes = lstm ? 1 : 4;
+        long lstmScales = lstm && options.perChannel() ? 4 * h4 : 0;
         for (int l = 0; l < shape.layers(); l++) {
             int in = l == 0 ? shape.embeddingSize() : shape.hiddenSize();
-            bytes += h4 * in * weightBytes + 4 * h4;
-            bytes += h4 * shape.hiddenSize() * weightBytes + 4 * h4;
+            bytes += h4 * in * weightBytes + 4 * h4 + lstmScales;
+            bytes += h4 * shape.hiddenSize() * weightBytes + 4 * h4 + lstmScales;
         }
-        int decoderBytes = quantized.contains(QuantizeDynamic.Kind.LINEAR) ? 1 : 4;
+        boolean decoder = quantized.contains(QuantizeDynamic.Kind.LINEAR);
+        int decoderBytes = decoder ? 1 : 4;
         bytes += (long) shape.tokens() * shape.hiddenSize() * decoderBytes + 4L * shape.tokens();
+        if (decoder && options.perChannel() && shape.tokens() > 1) {
+            bytes += 4L * shape.tokens();
+        }
         return bytes;
     }
 
@@ -136,19 +168,38 @@ public final class QuantizedModelFile {
         }
         ModelShape shape = model.shape();
         int engineId = engine == null ? 0 : engineId(engine);
+        QuantizedEmbedding int8Embedding;
+        if (model.embedding() instanceof QuantizedEmbedding q) {
+            int8Embedding = q;
+        } else if (model.embedding() instanceof Embedding) {
+            int8Embedding = null;
+        } else {
+            throw new QuantizedModelFileException(file, "cannot write an embedding of type "
+                    + model.embedding().getClass().getName() + ": only Embedding and QuantizedEmbedding are supported");
+        }
+        boolean perRow = projections.stream().anyMatch(p -> p instanceof DynamicQuantizedLinear q
+                && q.weight().perChannel());
+        int version = perRow || int8Embedding != null ? VERSION : VERSION_1;
         try {
             AtomicFiles.write(file, raw -> {
                 CRC32C crc = new CRC32C();
                 LittleEndianWriter out = new LittleEndianWriter(raw, crc);
                 out.bytes(MAGIC);
-                out.int32(VERSION);
+                out.int32(version);
                 out.int32(engineId);
                 out.int32(shape.tokens());
                 out.int32(shape.embeddingSize());
                 out.int32(shape.hiddenSize());
                 out.int32(shape.layers());
+                if (version >= 2) {
+                    out.int32(int8Embedding == null ? FLOAT32 : INT8_PER_ROW);
+                }
                 for (Projection p : projections) {
-                    if (p instanceof DynamicQuantizedLinear q) {
+                    if (p instanceof DynamicQuantizedLinear q && q.weight().perChannel()) {
+                        out.int32(INT8_PER_ROW);
+                        out.float32(0f);
+                        out.int32(q.weight().zeroPoint());
+                    } else if (p instanceof DynamicQuantizedLinear q) {
                         out.int32(INT8);
                         out.float32(q.weight().scale());
                         out.int32(q.weight().zeroPoint());
@@ -158,9 +209,18 @@ public final class QuantizedModelFile {
                         out.int32(0);
                     }
                 }
-                out.floats(model.embedding().table());
+                if (int8Embedding == null) {
+                    out.floats(((Embedding) model.embedding()).table());
+                } else {
+                    out.floats(int8Embedding.scales());
+                    out.floats(int8Embedding.zeroPoints());
+                    out.bytes(int8Embedding.values());
+                }
                 for (Projection p : projections) {
                     if (p instanceof DynamicQuantizedLinear q) {
+                        if (q.weight().perChannel()) {
+                            out.floats(q.weight().scales());
+                        }
                         out.bytes(q.weight().values());
                         out.floats(q.bias());
                     } else {
@@ -262,7 +322,8 @@ public final class QuantizedModelFile {
     }
 
     /** What the header says, after validation. */
-    private record Header(Engine engine, ModelShape shape, int[] encodings, float[] scales, int payloadOffset) {
+    private record Header(Engine engine, ModelShape shape, int embeddingEncoding, int[] encodings, float[] scales,
+                          int payloadOffset) {
     }
 
     private static Header readHeader(Path file, FileChannel channel, long length) throws IOException {
@@ -277,10 +338,11 @@ public final class QuantizedModelFile {
             throw new QuantizedModelFileException(file, "not a qlstm model file (bad magic bytes)");
         }
         int version = fixed.getInt();
-        if (version != VERSION) {
+        if (version < VERSION_1 || version > VERSION) {
             throw new QuantizedModelFileException(file, "unsupported format version " + version
-                    + " (this reader knows version " + VERSION + ")");
+                    + " (this reader knows versions " + VERSION_1 + " to " + VERSION + ")");
         }
+        int fixedBytes = version >= 2 ? FIXED_HEADER_V2 : FIXED_HEADER;
         int engineId = fixed.getInt();
         Engine engine = engineOf(engineId);
         if (engine == null && engineId != 0) {
@@ -298,19 +360,29 @@ public final class QuantizedModelFile {
         if ((long) hidden * 4 > Integer.MAX_VALUE) {
             throw new QuantizedModelFileException(file, "hidden size " + hidden + " is too large");
         }
+        int embeddingEncoding = FLOAT32;
+        if (version >= 2) {
+            embeddingEncoding = readFully(file, channel, FIXED_HEADER, 4).getInt();
+            if (embeddingEncoding != FLOAT32 && embeddingEncoding != INT8_PER_ROW) {
+                throw new QuantizedModelFileException(file, "encoder.weight has unknown encoding "
+                        + embeddingEncoding + " (0 float32, 2 quint8 per row)");
+            }
+        }
         int projections = 2 * layers + 1;
-        long tableEnd = FIXED_HEADER + (long) TABLE_ENTRY * projections;
+        long tableEnd = fixedBytes + (long) TABLE_ENTRY * projections;
         if (tableEnd + CHECKSUM > length) {
             throw new QuantizedModelFileException(file, "truncated: the projection table of " + layers
                     + " layers does not fit in " + length + " bytes");
         }
-        ByteBuffer table = readFully(file, channel, FIXED_HEADER, (int) (tableEnd - FIXED_HEADER));
+        ByteBuffer table = readFully(file, channel, fixedBytes, (int) (tableEnd - fixedBytes));
         int[] encodings = new int[projections];
         float[] scales = new float[projections];
         ModelShape shape = new ModelShape(tokens, embedding, hidden, layers);
         long expected = tableEnd + CHECKSUM;
         try {
-            expected = Math.addExact(expected, checkedElements(file, "embedding", tokens, embedding) * 4);
+            long embeddingElements = checkedElements(file, "embedding", tokens, embedding);
+            expected = Math.addExact(expected, embeddingEncoding == INT8_PER_ROW
+                    ? embeddingElements + 8L * tokens : embeddingElements * 4);
             for (int i = 0; i < projections; i++) {
                 String site = siteName(i, layers);
                 int encoding = table.getInt();
@@ -331,6 +403,15 @@ public final class QuantizedModelFile {
                                 + " (int8 weights are symmetric: 0)");
                     }
                     expected = Math.addExact(expected, elements);
+                } else if (encoding == INT8_PER_ROW && version >= 2) {
+                    if (engine == null) {
+                        throw new QuantizedModelFileException(file, site + " is int8 but the header names no engine");
+                    }
+                    if (Float.floatToRawIntBits(scale) != 0 || zeroPoint != 0) {
+                        throw new QuantizedModelFileException(file, site + " is int8 per row but its table entry has"
+                                + " a scale or zero point (reserved, must be 0; the scales are in the payload)");
+                    }
+                    expected = Math.addExact(expected, elements + 4L * rows);
                 } else if (encoding == FLOAT32) {
                     if (Float.floatToRawIntBits(scale) != 0 || zeroPoint != 0) {
                         throw new QuantizedModelFileException(file, site
@@ -339,7 +420,7 @@ public final class QuantizedModelFile {
                     expected = Math.addExact(expected, Math.multiplyExact(elements, 4L));
                 } else {
                     throw new QuantizedModelFileException(file, site + " has unknown encoding " + encoding
-                            + " (0 float32, 1 int8)");
+                            + (version >= 2 ? " (0 float32, 1 int8, 2 int8 per row)" : " (0 float32, 1 int8)"));
                 }
                 expected = Math.addExact(expected, 4L * rows);
                 encodings[i] = encoding;
@@ -355,7 +436,7 @@ public final class QuantizedModelFile {
         if (length > Integer.MAX_VALUE - 8) {
             throw new QuantizedModelFileException(file, "too large to read (" + length + " bytes)");
         }
-        return new Header(engine, shape, encodings, scales, (int) tableEnd);
+        return new Header(engine, shape, embeddingEncoding, encodings, scales, (int) tableEnd);
     }
 
     private static ByteBuffer readFully(Path file, FileChannel channel, long position, int count) throws IOException {
@@ -395,14 +476,29 @@ public final class QuantizedModelFile {
     private static LanguageModel parsePayload(Path file, Header header, ByteBuffer in, FloatKernel floatKernel,
                                               Int8Kernel int8Kernel) throws QuantizedModelFileException {
         ModelShape shape = header.shape;
-        float[] table = floats(file, in, shape.tokens() * shape.embeddingSize(), "encoder.weight");
-        Embedding embedding = new Embedding(table, shape.tokens(), shape.embeddingSize());
+        TokenEmbedding embedding;
+        if (header.embeddingEncoding == INT8_PER_ROW) {
+            float[] scales = positive(file, in, shape.tokens(), "encoder.weight scales");
+            float[] zeroPoints = floats(file, in, shape.tokens(), "encoder.weight zero points");
+            byte[] q = new byte[shape.tokens() * shape.embeddingSize()];
+            in.get(q);
+            embedding = new QuantizedEmbedding(q, scales, zeroPoints, shape.tokens(), shape.embeddingSize());
+        } else {
+            float[] table = floats(file, in, shape.tokens() * shape.embeddingSize(), "encoder.weight");
+            embedding = new Embedding(table, shape.tokens(), shape.embeddingSize());
+        }
         Projection[] projections = new Projection[2 * shape.layers() + 1];
         for (int i = 0; i < projections.length; i++) {
             String site = siteName(i, shape.layers());
             int rows = rows(i, shape);
             int cols = cols(i, shape);
-            if (header.encodings[i] == INT8) {
+            if (header.encodings[i] == INT8_PER_ROW) {
+                float[] scales = positive(file, in, rows, site + " scales");
+                byte[] q = new byte[rows * cols];
+                in.get(q);
+                float[] bias = floats(file, in, rows, site.replace("weight", "bias"));
+                projections[i] = new DynamicQuantizedLinear(new QuantizedWeight(q, scales, rows, cols), bias, header.engine, int8Kernel);
+            } else if (header.encodings[i] == INT8) {
                 byte[] q = new byte[rows * cols];
                 in.get(q);
                 float[] bias = floats(file, in, rows, site.replace("weight", "bias"));
@@ -419,6 +515,18 @@ public final class QuantizedModelFile {
             layers.add(new LstmLayer(projections[2 * l], projections[2 * l + 1]));
         }
         return new LanguageModel(embedding, layers, projections[projections.length - 1]);
+    }
+
+    private static float[] positive(Path file, ByteBuffer in, int count, String what)
+            throws QuantizedModelFileException {
+        float[] out = floats(file, in, count, what);
+        for (int i = 0; i < count; i++) {
+            if (!(out[i] > 0)) {
+                throw new QuantizedModelFileException(file, "invalid scale " + out[i] + " in " + what + " at index "
+                        + i + " (scales are positive)");
+            }
+        }
+        return out;
     }
 
     private static float[] floats(Path file, ByteBuffer in, int count, String what)

@@ -36,7 +36,12 @@ class QuantizedModelFileTest {
 
     /** Every number of two models, bit for bit, and the same logits on a few chunks. */
     static void assertSameModel(LanguageModel expected, LanguageModel actual) {
-        assertArrayEquals(expected.embedding().table(), actual.embedding().table());
+        if (expected.embedding() instanceof org.qlstm.nn.model.Embedding e) {
+            assertArrayEquals(e.table(), org.junit.jupiter.api.Assertions.assertInstanceOf(
+                    org.qlstm.nn.model.Embedding.class, actual.embedding()).table());
+        } else {
+            assertEquals(expected.embedding(), actual.embedding(), "int8 embedding, bit for bit");
+        }
         java.util.List<Projection> a = new java.util.ArrayList<>();
         java.util.List<Projection> b = new java.util.ArrayList<>();
         expected.withProjections((s, p) -> {
@@ -141,8 +146,8 @@ class QuantizedModelFileTest {
         assertTrue(problem(Files.write(dir.resolve("flipped"), flipped)).contains("checksum mismatch"));
 
         byte[] version = good.clone();
-        version[8] = 2;
-        assertTrue(problem(withChecksum(version, "version")).contains("unsupported format version 2"));
+        version[8] = 3;
+        assertTrue(problem(withChecksum(version, "version")).contains("unsupported format version 3"));
 
         byte[] engine = good.clone();
         engine[12] = 9;
@@ -187,6 +192,76 @@ class QuantizedModelFileTest {
         assertTrue(problem(withChecksum(nan, "nan")).contains("non-finite value Infinity in encoder.weight at index 5"));
 
         assertTrue(problem(dir).startsWith("cannot read"));
+    }
+
+    private LanguageModel perChannelInt8Embedding(Engine engine) {
+        return QuantizeDynamic.quantize(floatModel, QuantizeDynamic.LSTM_AND_LINEAR, engine, Int8Kernels.preferred(),
+                new QuantizeDynamic.Options(true, true));
+    }
+
+    @Test
+    void version2RoundTripsPerChannelWeightsAndTheInt8Embedding() throws IOException {
+        for (QuantizeDynamic.Options options : new QuantizeDynamic.Options[] {new QuantizeDynamic.Options(true, false),
+            new QuantizeDynamic.Options(false, true), new QuantizeDynamic.Options(true, true)}) {
+            for (Engine engine : Engine.all()) {
+                LanguageModel model = QuantizeDynamic.quantize(floatModel, QuantizeDynamic.LSTM_AND_LINEAR, engine,
+                        Int8Kernels.preferred(), options);
+                Path file = dir.resolve("v2-" + engine.name() + options.perChannel() + options.int8Embedding());
+                QuantizedModelFile.write(model, file);
+                byte[] bytes = Files.readAllBytes(file);
+                assertEquals(2, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(8), "version");
+                assertEquals(QuantizedModelFile.fileBytes(model.shape(), QuantizeDynamic.LSTM_AND_LINEAR, options),
+                        bytes.length, "fileBytes predicts the length");
+                assertSameModel(model, QuantizedModelFile.read(file, new ScalarFloatKernel(), Int8Kernels.preferred()));
+            }
+        }
+    }
+
+    @Test
+    void theTutorialSchemeIsStillWrittenAsVersion1() throws IOException {
+        byte[] bytes = Files.readAllBytes(valid());
+        assertEquals(1, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(8),
+                "a model version 1 can hold stays readable by version-1 readers");
+        assertEquals(QuantizedModelFile.fileBytes(floatModel.shape(), QuantizeDynamic.LSTM_AND_LINEAR), bytes.length);
+    }
+
+    @Test
+    void corruptVersion2FilesAreRejectedWithAClearMessage() throws IOException {
+        Path file = dir.resolve("v2.qlstm");
+        QuantizedModelFile.write(perChannelInt8Embedding(Engine.QNNPACK), file);
+        byte[] good = Files.readAllBytes(file);
+        ByteBuffer view = ByteBuffer.wrap(good).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(2, view.getInt(32), "embedding encoding: quint8 per row");
+        assertEquals(2, view.getInt(36), "weight_ih_l0: int8 per row");
+
+        byte[] embedding = good.clone();
+        ByteBuffer.wrap(embedding).order(ByteOrder.LITTLE_ENDIAN).putInt(32, 5);
+        assertTrue(problem(withChecksum(embedding, "emb")).contains("encoder.weight has unknown encoding 5"));
+
+        byte[] tableScale = good.clone();
+        ByteBuffer.wrap(tableScale).order(ByteOrder.LITTLE_ENDIAN).putFloat(40, 0.5f);
+        assertTrue(problem(withChecksum(tableScale, "tablescale")).contains("scales are in the payload"));
+
+        int payload = 36 + 12 * 7;
+        byte[] embeddingScale = good.clone();
+        ByteBuffer.wrap(embeddingScale).order(ByteOrder.LITTLE_ENDIAN).putFloat(payload + 4 * 3, 0f);
+        assertTrue(problem(withChecksum(embeddingScale, "escale")).contains("invalid scale 0.0 in encoder.weight "
+                + "scales at index 3"));
+
+        byte[] zeroPoint = good.clone();
+        ByteBuffer.wrap(zeroPoint).order(ByteOrder.LITTLE_ENDIAN).putFloat(payload + 4 * 30 + 4, Float.NaN);
+        assertTrue(problem(withChecksum(zeroPoint, "ezp")).contains("non-finite value NaN in encoder.weight zero "
+                + "points at index 1"));
+
+        int firstRowScales = payload + 8 * 30 + 30 * 7;
+        byte[] rowScale = good.clone();
+        ByteBuffer.wrap(rowScale).order(ByteOrder.LITTLE_ENDIAN).putFloat(firstRowScales + 4 * 2, -1f);
+        assertTrue(problem(withChecksum(rowScale, "rowscale")).contains("invalid scale -1.0 in rnn.weight_ih_l0 "
+                + "scales at index 2"));
+
+        byte[] v1WithPerRow = good.clone();
+        ByteBuffer.wrap(v1WithPerRow).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 1);
+        assertTrue(problem(withChecksum(v1WithPerRow, "v1perrow")).contains("unknown encoding 2 (0 float32, 1 int8)"));
     }
 
     @Test

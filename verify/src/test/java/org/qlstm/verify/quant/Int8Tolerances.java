@@ -31,7 +31,7 @@ record Int8Tolerances(double state, double cell, double logit, double loss) {
 
     static Int8Tolerances of(LanguageModel floatModel, Engine engine) {
         int qmax = engine.honoursReduceRange() ? 127 : 255;
-        float[] table = floatModel.embedding().table();
+        float[] table = ((org.qlstm.nn.model.Embedding) floatModel.embedding()).table();
         float min = 0f;
         float max = 0f;
         for (float v : table) {

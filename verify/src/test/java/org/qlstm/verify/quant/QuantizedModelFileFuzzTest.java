@@ -58,7 +58,20 @@ class QuantizedModelFileFuzzTest {
         Path good = dir.resolve("good.qlstm");
         QuantizedModelFile.write(QuantizeDynamic.quantize(SmallModel.model(), QuantizeDynamic.LSTM_AND_LINEAR,
                 Engine.QNNPACK), good);
-        byte[] original = Files.readAllBytes(good);
+        damagedCopiesOnlyEverGiveTheFileException(Files.readAllBytes(good));
+    }
+
+    /** The same for a version-2 file (per-channel weights, int8 embedding). */
+    @Test
+    void damagedVersion2FilesOnlyEverGiveTheFileException() throws IOException {
+        Path good = dir.resolve("good-v2.qlstm");
+        QuantizedModelFile.write(QuantizeDynamic.quantize(SmallModel.model(), QuantizeDynamic.LSTM_AND_LINEAR,
+                Engine.ONEDNN, org.qlstm.quant.kernel.Int8Kernels.preferred(),
+                new QuantizeDynamic.Options(true, true)), good);
+        damagedCopiesOnlyEverGiveTheFileException(Files.readAllBytes(good));
+    }
+
+    private void damagedCopiesOnlyEverGiveTheFileException(byte[] original) throws IOException {
         UniformRandomProvider rng = QuantRandom.rng(SEED);
         int rejected = 0;
         int accepted = 0;
