@@ -17,11 +17,12 @@ final class WeightErrors {
      * @param name      PyTorch's state_dict name
      * @param rows      rows (outputs)
      * @param cols      columns (inputs)
-     * @param scale     the per-tensor scale
+     * @param scale     the per-tensor scale; for a per-channel weight, the largest row scale
      * @param zeroPoint the zero point (0: symmetric)
      * @param maxError  {@code max |w − dequant(q)|}
      * @param rmsError  root mean square of {@code w − dequant(q)}
-     * @param bound     {@code scale / 2}, the rounding bound for values inside the int8 range
+     * @param bound     {@code scale / 2}, the rounding bound for values inside the int8 range (for a per-channel
+     *                  weight, of the row with the largest scale: every row's error is within its own half scale)
      */
     record TensorError(String name, int rows, int cols, double scale, int zeroPoint, double maxError,
                        double rmsError, double bound) {
@@ -57,7 +58,11 @@ final class WeightErrors {
             max = Math.max(max, e);
             sumSquares += e * e;
         }
-        out.add(new TensorError(name, weight.rows(), weight.cols(), weight.scale(), weight.zeroPoint(), max,
-                Math.sqrt(sumSquares / w.length), weight.scale() / 2.0));
+        double scale = 0;
+        for (int row = 0; row < weight.rows(); row++) {
+            scale = Math.max(scale, weight.scale(row));
+        }
+        out.add(new TensorError(name, weight.rows(), weight.cols(), scale, weight.zeroPoint(), max,
+                Math.sqrt(sumSquares / w.length), scale / 2.0));
     }
 }
