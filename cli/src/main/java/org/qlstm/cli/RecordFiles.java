@@ -35,9 +35,9 @@ import java.nio.file.Path;
  */
 public final class RecordFiles {
 
-    /** The largest record file read: the largest golden the CLI reads is ~190 KB. */
+    /** The largest record file read: the largest golden is ~1.5 MB (the CLI reads at most ~190 KB). */
     static final int MAX_BYTES = 16 << 20;
-    /** The deepest nesting accepted: the goldens nest 3 levels. */
+    /** The deepest nesting accepted: the goldens nest at most 7 levels. */
     static final int MAX_DEPTH = 32;
     /** The longest number literal accepted (a double's repr has at most 24 characters). */
     static final int MAX_NUMBER_CHARS = 64;
