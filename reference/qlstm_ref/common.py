@@ -8,6 +8,7 @@ import json
 import math
 import os
 import sys
+import tempfile
 import threading
 
 for _k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"):
@@ -177,11 +178,27 @@ def dumps(obj):
 
 
 def write_bytes(path, data):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
+    """Writes atomically: a uniquely named temporary file beside the target, flushed to disk, then os.replace;
+    on any failure (an exception, Ctrl-C) the temporary file is removed, so no partial golden is ever left and
+    an existing one stays as it was."""
+    directory = os.path.dirname(path) or "."
+    os.makedirs(directory, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the mode an ordinary open() would
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
     log("wrote %s (%d bytes)" % (os.path.relpath(path, os.getcwd()) if not os.path.isabs(path) else path,
                                  len(data)))
 

@@ -42,6 +42,9 @@ final class EmbeddedDefault {
                                     + " is missing from the jar (rebuild: mvn -pl cli -am package)");
                         }
                         Path file = dir.resolve(name);
+                        // Not through AtomicFiles: the directory is new, private to this process and deleted at
+                        // exit, and this run fails if a copy does, so a partial file is never read or left for
+                        // anyone; forcing four files to disk would slow every command's start.
                         Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
                         file.toFile().deleteOnExit();
                     }

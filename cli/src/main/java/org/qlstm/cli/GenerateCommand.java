@@ -42,6 +42,9 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Checks.atLeast(spec, "--words", words, 0);
         Checks.positiveFinite(spec, "--temperature", temperature);
+        if (out != null) {
+            AtomicFiles.requireWritableTarget(out); // before the words are generated
+        }
         LanguageModel model = source.loadModel().model();
         Corpus corpus = source.loadCorpus();
         source.requireSameVocabulary(model, corpus);

@@ -35,8 +35,14 @@ final class ModelOptions {
     /** Reads the model: a PyTorch state_dict (float) or one of our quantized model files. */
     LoadedModel loadModel() throws IOException {
         Path file = modelFile();
+        if (Files.isDirectory(file)) {
+            throw new IOException(file + ": is a directory, not a model file");
+        }
         if (!Files.isRegularFile(file)) {
             throw new IOException(file + ": no such model file");
+        }
+        if (data != null) { // a bad --data fails before the model is read, not after
+            requireCorpusDirectory();
         }
         // Vector code is slow until C2 compiles it: warm the kernels up while the weights are read — the float
         // kernels, then on the same background thread the int8 one (~0.3–0.4 s; used by --int8, compare, bench,
@@ -60,11 +66,18 @@ final class ModelOptions {
 
     /** Reads the corpus. */
     Corpus loadCorpus() throws IOException {
+        requireCorpusDirectory();
+        return Corpus.load(dataDirectory());
+    }
+
+    private void requireCorpusDirectory() throws IOException {
         Path dir = dataDirectory();
+        if (Files.isRegularFile(dir)) {
+            throw new IOException(dir + ": is a file, not a corpus directory (train.txt, valid.txt, test.txt)");
+        }
         if (!Files.isDirectory(dir)) {
             throw new IOException(dir + ": no such corpus directory");
         }
-        return Corpus.load(dir);
     }
 
     /** Checks that the corpus's dictionary fits the model's vocabulary. */

@@ -1,7 +1,6 @@
 package org.qlstm.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -34,7 +33,7 @@ import org.qlstm.quant.Engine;
  *       ../../golden}, {@code cli/target/classes → ../../../golden}.</li>
  * </ol>
  */
-final class PyTorchRecords {
+public final class PyTorchRecords {
 
     /** System property naming a golden directory to use instead of the packed or repository one. */
     static final String PROPERTY = "qlstm.golden";
@@ -45,11 +44,10 @@ final class PyTorchRecords {
     static final int BPTT = 25;
     static final int BATCH_SIZE = 1;
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String[] SPLITS = {"train", "valid", "test"};
 
     /** One PyTorch figure, or why there is none. */
-    record Figure(Double value, String note) {
+    public record Figure(Double value, String note) {
         static Figure of(double value) {
             return new Figure(value, null);
         }
@@ -75,7 +73,7 @@ final class PyTorchRecords {
      * @param floatLoss  float test loss
      * @param int8Loss   int8 test loss
      */
-    record Figures(String record, String source, String torch, Figure floatBytes, Figure int8Bytes,
+    public record Figures(String record, String source, String torch, Figure floatBytes, Figure int8Bytes,
                    Figure floatLoss, Figure int8Loss) {
 
         boolean matched() {
@@ -109,7 +107,7 @@ final class PyTorchRecords {
      * @param evaluatedTokens test tokens evaluated (after --limit-tokens)
      * @param testTokens      tokens of the whole test split
      */
-    record Run(String modelSha256, Path dataDirectory, ModelShape shape, Engine engine, int evaluatedTokens,
+    public record Run(String modelSha256, Path dataDirectory, ModelShape shape, Engine engine, int evaluatedTokens,
                int testTokens) {
 
         boolean limited() {
@@ -117,10 +115,18 @@ final class PyTorchRecords {
         }
     }
 
+    /** One parsed golden file and its name for messages. */
+    private record Rec(String file, JsonNode root) {
+        /** The object {@code field} of this one (a missing node when absent), with the same file. */
+        Rec object(String field) throws RecordFileException {
+            return new Rec(file, RecordFiles.object(file, root, field));
+        }
+    }
+
     /** A place goldens are read from. */
     interface Source {
         /** The parsed file at {@code relative} (e.g. {@code small/float_eval.json}), or empty when absent. */
-        Optional<JsonNode> read(String relative) throws IOException;
+        Optional<Rec> read(String relative) throws RecordFileException;
 
         /** The relative names of the JSON goldens present, sorted. */
         List<String> list() throws IOException;
@@ -163,9 +169,21 @@ final class PyTorchRecords {
         }
     }
 
+    /**
+     * PyTorch's figures for {@code run} from the golden directory {@code goldenDir} (the lookup the tutorial
+     * command makes, without its fallback to n/a when a record is unreadable).
+     *
+     * @throws RecordFileException naming the file, when a record file is malformed or has a field of the wrong
+     *                             type
+     * @throws IOException         when a corpus file of the run cannot be read
+     */
+    public static Figures lookupIn(Path goldenDir, Run run) throws IOException {
+        return lookup(directory(goldenDir), run, run.modelSha256());
+    }
+
     private static Figures lookup(Source source, Run run, String sha) throws IOException {
-        Optional<JsonNode> smallFloat = source.read("small/float_eval.json");
-        Optional<JsonNode> fullFloat = source.read("full/tutorial_float_loss.json");
+        Optional<Rec> smallFloat = source.read("small/float_eval.json");
+        Optional<Rec> fullFloat = source.read("full/tutorial_float_loss.json");
         if (smallFloat.isPresent() && sha.equals(text(smallFloat.get(), "model_sha256"))) {
             return small(source, run, sha, smallFloat.get());
         }
@@ -179,19 +197,20 @@ final class PyTorchRecords {
                 + " is neither golden/small's nor golden/full's model_sha256");
     }
 
-    private static Figures small(Source source, Run run, String sha, JsonNode floatGolden) throws IOException {
-        Optional<JsonNode> sizes = source.read("sizes.json");
+    private static Figures small(Source source, Run run, String sha, Rec floatGolden) throws IOException {
+        Optional<Rec> sizes = source.read("sizes.json");
         Figure floatBytes;
         Figure int8Bytes;
-        JsonNode smallSizes = sizes.map(s -> s.path("small_model")).orElse(null);
-        if (smallSizes == null || smallSizes.isMissingNode()) {
+        Rec smallSizes = sizes.isEmpty() ? null : sizes.get().object("small_model");
+        if (smallSizes == null || smallSizes.root().isMissingNode()) {
             floatBytes = int8Bytes = Figure.na("n/a (no PyTorch size record): sizes.json is missing");
         } else if (!sha.equals(text(smallSizes, "model_sha256"))) {
             floatBytes = int8Bytes = Figure.na("n/a (no PyTorch size record for this model): sizes.json's small_model "
                     + "has another model_sha256");
         } else {
-            floatBytes = bytes(smallSizes.path("float"), "sizes.json");
-            int8Bytes = bytes(smallSizes.path("int8").path(run.engine().name()), "engine " + run.engine().name());
+            floatBytes = bytes(smallSizes.object("float"), "sizes.json");
+            int8Bytes = bytes(smallSizes.object("int8").object(run.engine().name()), "engine "
+                    + run.engine().name());
         }
         Figure floatLoss;
         Figure int8Loss;
@@ -201,7 +220,7 @@ final class PyTorchRecords {
         } else {
             floatLoss = smallLoss(floatGolden, sha, "small/float_eval.json");
             String int8Name = "small/int8_eval_" + run.engine().name() + ".json";
-            Optional<JsonNode> int8Golden = source.read(int8Name);
+            Optional<Rec> int8Golden = source.read(int8Name);
             int8Loss = int8Golden.isEmpty() ? noInt8Record(run.engine())
                     : smallLoss(int8Golden.get(), sha, int8Name);
         }
@@ -209,18 +228,18 @@ final class PyTorchRecords {
                 int8Loss);
     }
 
-    private static Figures full(Source source, Run run, String sha, JsonNode floatGolden) throws IOException {
-        Optional<JsonNode> sizes = source.read("sizes.json");
+    private static Figures full(Source source, Run run, String sha, Rec floatGolden) throws IOException {
+        Optional<Rec> sizes = source.read("sizes.json");
         Figure floatBytes;
         Figure int8Bytes;
-        JsonNode arch = sizes.map(s -> s.path("tutorial_architecture")).orElse(null);
-        if (arch == null || arch.isMissingNode()) {
+        Rec arch = sizes.isEmpty() ? null : sizes.get().object("tutorial_architecture");
+        if (arch == null || arch.root().isMissingNode()) {
             floatBytes = int8Bytes = Figure.na("n/a (no PyTorch size record): sizes.json is missing");
-        } else if (!sameShape(arch.path("dims"), run.shape())) {
+        } else if (!sameShape(arch.object("dims"), run.shape())) {
             floatBytes = int8Bytes = Figure.na("n/a (no PyTorch size record for this shape)");
         } else {
-            floatBytes = bytes(arch.path("float"), "sizes.json");
-            int8Bytes = bytes(arch.path("int8").path(run.engine().name()), "engine " + run.engine().name());
+            floatBytes = bytes(arch.object("float"), "sizes.json");
+            int8Bytes = bytes(arch.object("int8").object(run.engine().name()), "engine " + run.engine().name());
         }
         Figure floatLoss;
         Figure int8Loss;
@@ -230,7 +249,7 @@ final class PyTorchRecords {
         } else {
             floatLoss = fullLoss(floatGolden, sha, "full/tutorial_float_loss.json");
             String int8Name = "full/tutorial_int8_loss_" + run.engine().name() + ".json";
-            Optional<JsonNode> int8Golden = source.read(int8Name);
+            Optional<Rec> int8Golden = source.read(int8Name);
             int8Loss = int8Golden.isEmpty() ? noInt8Record(run.engine()) : fullLoss(int8Golden.get(), sha, int8Name);
         }
         return new Figures("golden/full", source.describe(), torch(floatGolden), floatBytes, int8Bytes, floatLoss,
@@ -269,53 +288,65 @@ final class PyTorchRecords {
         return null;
     }
 
-    private static Figure smallLoss(JsonNode golden, String sha, String name) {
+    private static Figure smallLoss(Rec golden, String sha, String name) throws RecordFileException {
         if (!sha.equals(text(golden, "model_sha256"))) {
             return Figure.na("n/a (no PyTorch record for this model): " + name + " was made from another model");
         }
-        for (JsonNode eval : golden.path("evals")) {
-            if ("test".equals(eval.path("split").asText()) && eval.path("bptt").asInt() == BPTT
-                    && eval.path("batch_size").asInt() == BATCH_SIZE && eval.path("loss").isNumber()) {
-                return Figure.of(eval.path("loss").asDouble());
+        JsonNode evals = RecordFiles.array(golden.file(), golden.root(), "evals");
+        for (int i = 0; i < evals.size(); i++) {
+            if (!evals.get(i).isObject()) {
+                throw new RecordFileException(golden.file(), "evals[" + i + "] is " + RecordFiles.kind(evals.get(i))
+                        + ", expected an object");
+            }
+            Rec eval = new Rec(golden.file(), evals.get(i));
+            Double loss = RecordFiles.number(eval.file(), eval.root(), "loss");
+            if ("test".equals(text(eval, "split")) && isCount(eval, "bptt", BPTT)
+                    && isCount(eval, "batch_size", BATCH_SIZE) && loss != null) {
+                return Figure.of(loss);
             }
         }
         return Figure.na("n/a (no PyTorch record): " + name + " has no test-split eval with bptt 25, batch 1");
     }
 
-    private static Figure fullLoss(JsonNode golden, String sha, String name) {
+    private static Figure fullLoss(Rec golden, String sha, String name) throws RecordFileException {
         if (!sha.equals(text(golden, "model_sha256"))) {
             return Figure.na("n/a (no PyTorch record for this model): " + name + " was made from another model");
         }
-        if (!"test".equals(golden.path("split").asText()) || golden.path("bptt").asInt() != BPTT
-                || golden.path("batch_size").asInt() != BATCH_SIZE || !golden.path("loss").isNumber()) {
+        Double loss = RecordFiles.number(golden.file(), golden.root(), "loss");
+        if (!"test".equals(text(golden, "split")) || !isCount(golden, "bptt", BPTT)
+                || !isCount(golden, "batch_size", BATCH_SIZE) || loss == null) {
             return Figure.na("n/a (no PyTorch record): " + name + " is not a test-split eval with bptt 25, batch 1");
         }
-        return Figure.of(golden.path("loss").asDouble());
+        return Figure.of(loss);
+    }
+
+    private static boolean isCount(Rec rec, String field, long expected) throws RecordFileException {
+        Long value = RecordFiles.count(rec.file(), rec.root(), field);
+        return value != null && value == expected;
     }
 
     private static Figure noInt8Record(Engine engine) {
         return Figure.na("n/a (no PyTorch int8 record for engine " + engine.name() + ")");
     }
 
-    private static Figure bytes(JsonNode node, String what) {
-        JsonNode bytes = node.path("bytes");
-        return bytes.isIntegralNumber() ? Figure.of(bytes.asLong())
-                : Figure.na("n/a (no PyTorch size record for " + what + ")");
+    private static Figure bytes(Rec node, String what) throws RecordFileException {
+        Long bytes = RecordFiles.count(node.file(), node.root(), "bytes");
+        return bytes != null ? Figure.of(bytes) : Figure.na("n/a (no PyTorch size record for " + what + ")");
     }
 
-    private static boolean sameShape(JsonNode dims, ModelShape shape) {
-        return dims.path("ntoken").asInt() == shape.tokens() && dims.path("ninp").asInt() == shape.embeddingSize()
-                && dims.path("nhid").asInt() == shape.hiddenSize() && dims.path("nlayers").asInt() == shape.layers();
+    private static boolean sameShape(Rec dims, ModelShape shape) throws RecordFileException {
+        return isCount(dims, "ntoken", shape.tokens()) && isCount(dims, "ninp", shape.embeddingSize())
+                && isCount(dims, "nhid", shape.hiddenSize()) && isCount(dims, "nlayers", shape.layers());
     }
 
-    private static String[] recordedCorpusSha256(JsonNode golden) {
-        JsonNode data = golden.path("data_sha256");
+    private static String[] recordedCorpusSha256(Rec golden) throws RecordFileException {
+        Rec data = golden.object("data_sha256");
         String[] shas = new String[SPLITS.length];
         for (int i = 0; i < SPLITS.length; i++) {
-            if (!data.path(SPLITS[i]).isTextual()) {
+            shas[i] = text(data, SPLITS[i]);
+            if (shas[i] == null) {
                 return null;
             }
-            shas[i] = data.path(SPLITS[i]).asText();
         }
         return shas;
     }
@@ -335,14 +366,12 @@ final class PyTorchRecords {
         return shas;
     }
 
-    private static String torch(JsonNode golden) {
-        JsonNode torch = golden.path("provenance").path("torch");
-        return torch.isTextual() ? torch.asText() : null;
+    private static String torch(Rec golden) throws RecordFileException {
+        return text(golden.object("provenance"), "torch");
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.path(field);
-        return value.isTextual() ? value.asText() : null;
+    private static String text(Rec node, String field) throws RecordFileException {
+        return RecordFiles.text(node.file(), node.root(), field);
     }
 
     /** The first 12 hex digits, enough to tell hashes apart in a message. */
@@ -407,17 +436,12 @@ final class PyTorchRecords {
     private static Source directory(Path dir) {
         return new Source() {
             @Override
-            public Optional<JsonNode> read(String relative) throws IOException {
+            public Optional<Rec> read(String relative) throws RecordFileException {
                 Path file = dir.resolve(relative);
-                if (!Files.isRegularFile(file)) {
+                if (!Files.exists(file)) {
                     return Optional.empty();
                 }
-                try {
-                    return Optional.of(MAPPER.readTree(file.toFile()));
-                } catch (IOException e) {
-                    throw new IOException(file + ": not a readable golden JSON file (" + e.getMessage()
-                            .lines().findFirst().orElse("") + ")", e);
-                }
+                return Optional.of(new Rec(file.toString(), RecordFiles.read(file)));
             }
 
             @Override
@@ -439,9 +463,14 @@ final class PyTorchRecords {
     private static Source resources() {
         return new Source() {
             @Override
-            public Optional<JsonNode> read(String relative) throws IOException {
+            public Optional<Rec> read(String relative) throws RecordFileException {
+                String name = "the jar's " + RESOURCE_BASE.substring(1) + relative;
                 try (InputStream in = PyTorchRecords.class.getResourceAsStream(RESOURCE_BASE + relative)) {
-                    return in == null ? Optional.empty() : Optional.of(MAPPER.readTree(in));
+                    return in == null ? Optional.empty() : Optional.of(new Rec(name, RecordFiles.read(name, in)));
+                } catch (RecordFileException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw new RecordFileException(name, "cannot read: " + e.getMessage(), e);
                 }
             }
 

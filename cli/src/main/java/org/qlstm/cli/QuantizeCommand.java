@@ -2,6 +2,7 @@ package org.qlstm.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import org.qlstm.nn.io.AtomicFiles;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.qlstm.nn.model.LanguageModel;
@@ -43,6 +44,7 @@ final class QuantizeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Engine engine = int8Options.engine(spec);
         QuantizeDynamic.Options options = schemeOptions.options(spec);
+        AtomicFiles.requireWritableTarget(out); // before the model is read and quantized
         ModelOptions source = new ModelOptions();
         source.model = model;
         LanguageModel floatModel = source.loadFloatModel();

@@ -2,15 +2,25 @@ package org.qlstm.nn.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Writes files so that an interrupted run never leaves a partial file: the content goes to a temporary file in the
- * same directory, is forced to disk, and is then moved over the target in one step.
+ * same directory, is forced to disk, and is then moved over the target in one step. On any failure (the content
+ * callback throwing part-way, a full disk, a move that is refused) the temporary file is removed and an existing
+ * target is left as it was. Failures are reported as an {@link IOException} whose message is one line,
+ * {@code target: problem}.
  */
 public final class AtomicFiles {
 
@@ -30,20 +40,38 @@ public final class AtomicFiles {
         write(target, out -> out.write(bytes));
     }
 
-    /** Writes {@code content} to {@code target}, atomically; on any failure the temporary file is removed. */
-    public static void write(Path target, Content content) throws IOException {
+    /**
+     * Checks, before any work is done, that {@code target} can be the target of {@link #write}: its directory
+     * exists and it is not itself a directory.
+     *
+     * @throws IOException {@code target: problem}
+     */
+    public static void requireWritableTarget(Path target) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             throw new IOException(target + ": the directory " + dir + " does not exist");
         }
-        Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        if (Files.isDirectory(absolute)) {
+            throw new IOException(target + ": is a directory, not a file to write");
+        }
+    }
+
+    /** Writes {@code content} to {@code target}, atomically; on any failure the temporary file is removed. */
+    public static void write(Path target, Content content) throws IOException {
+        requireWritableTarget(target);
+        Path absolute = target.toAbsolutePath();
+        Path temp;
+        try {
+            temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
+        } catch (IOException e) {
+            throw new IOException(target + ": cannot create a temporary file beside it: " + describe(e), e);
+        }
         boolean moved = false;
         try {
-            try (var channel = java.nio.channels.FileChannel.open(temp,
-                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
-                 OutputStream out = new java.io.BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel),
-                         1 << 16)) {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+                 OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
                 content.writeTo(out);
                 out.flush();
                 channel.force(true);
@@ -54,10 +82,26 @@ public final class AtomicFiles {
                 Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
             }
             moved = true;
+        } catch (FileSystemException e) {
+            throw new IOException(target + ": cannot write: " + describe(e), e);
         } finally {
             if (!moved) {
                 Files.deleteIfExists(temp);
             }
         }
+    }
+
+    /** One line for a file-system failure, without exception class names. */
+    public static String describe(IOException e) {
+        if (e instanceof FileSystemException f) {
+            String what = f.getReason() != null ? f.getReason()
+                    : e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof NoSuchFileException ? "no such file or directory"
+                    : e instanceof DirectoryNotEmptyException ? "is a non-empty directory"
+                    : "file system error";
+            return what + (f.getFile() == null ? "" : " (" + f.getFile()
+                    + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ")");
+        }
+        return e.getMessage() == null ? "I/O error" : e.getMessage().lines().findFirst().orElse("I/O error");
     }
 }

@@ -236,7 +236,12 @@ public final class QuantizedModelFile {
             });
         } catch (QuantizedModelFileException e) {
             throw e;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            // AtomicFiles' messages are "file: problem" already; keep only the problem.
+            String problem = AtomicFiles.describe(e);
+            problem = problem.startsWith(file + ": ") ? problem.substring(file.toString().length() + 2) : problem;
+            throw new QuantizedModelFileException(file, "cannot write the model: " + problem, e);
+        } catch (RuntimeException e) {
             throw new QuantizedModelFileException(file, "cannot write the model: " + e, e);
         }
     }

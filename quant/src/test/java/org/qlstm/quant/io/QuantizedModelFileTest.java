@@ -104,6 +104,21 @@ class QuantizedModelFileTest {
         assertSameModel(floatModel, QuantizedModelFile.read(file, new ScalarFloatKernel(), Int8Kernels.preferred()));
     }
 
+    @Test
+    void aTargetThatCannotBeWrittenIsOneLineAndLeavesNothing() throws IOException {
+        Path target = dir.resolve("adir");
+        Files.createDirectories(target);
+        QuantizedModelFileException e = assertThrows(QuantizedModelFileException.class,
+                () -> QuantizedModelFile.write(floatModel, target));
+        assertEquals(target + ": cannot write the model: is a directory, not a file to write", e.getMessage());
+        Path missing = dir.resolve("nodir").resolve("m.qlstm");
+        e = assertThrows(QuantizedModelFileException.class, () -> QuantizedModelFile.write(floatModel, missing));
+        assertTrue(e.getMessage().startsWith(missing + ": cannot write the model: the directory "), e.getMessage());
+        try (var files = Files.list(dir)) {
+            assertEquals(java.util.List.of(target), files.toList(), "no temporary file is left");
+        }
+    }
+
     private Path valid() throws IOException {
         Path file = dir.resolve("valid.qlstm");
         QuantizedModelFile.write(QuantizeDynamic.quantize(floatModel, QuantizeDynamic.LSTM_AND_LINEAR,

@@ -57,13 +57,8 @@ public final class CorpusLoadTarget implements FuzzTarget {
     @Override
     public List<Generator> generators() {
         CorpusSeeds s = CorpusSeeds.get();
-        return List.of(
-                Generator.of("bytes", 25, rng -> checked(TextMutations.bytes(seed(s, rng), rng))),
-                Generator.of("inject", 35, rng -> checked(TextMutations.inject(seed(s, rng), rng))),
-                Generator.of("random-bytes", 12, rng -> checked(TextMutations.randomBytes(rng))),
-                Generator.of("random-text", 21.6, rng -> checked(TextMutations.randomText(rng, null))),
-                Generator.of("boundary", 6, rng -> checked(TextMutations.boundary(rng, s.asciiWords))),
-                Generator.of("huge-line", 0.4, rng -> checked(TextMutations.hugeLine(rng, s.asciiWords))));
+        return TextMutations.generators(new TextMutations.Weights(25, 35, 12, 21.6, 6, 0.4), rng -> seed(s, rng),
+                null, s.asciiWords, CorpusLoadTarget::checked);
     }
 
     /** The whole golden file one time in four, else its first 40 lines: mutations of those are denser. */

@@ -50,13 +50,8 @@ public final class CorpusTokenizeTarget implements FuzzTarget {
     @Override
     public List<Generator> generators() {
         CorpusSeeds s = CorpusSeeds.get();
-        return List.of(
-                Generator.of("bytes", 20, rng -> checked(TextMutations.bytes(seed(s, rng), rng))),
-                Generator.of("inject", 30, rng -> checked(TextMutations.inject(seed(s, rng), rng))),
-                Generator.of("random-bytes", 8, rng -> checked(TextMutations.randomBytes(rng))),
-                Generator.of("random-text", 35.6, rng -> checked(TextMutations.randomText(rng, s.dictionary.words()))),
-                Generator.of("boundary", 6, rng -> checked(TextMutations.boundary(rng, s.asciiWords))),
-                Generator.of("huge-line", 0.4, rng -> checked(TextMutations.hugeLine(rng, s.asciiWords))));
+        return TextMutations.generators(new TextMutations.Weights(20, 30, 8, 35.6, 6, 0.4), rng -> seed(s, rng),
+                s.dictionary.words(), s.asciiWords, CorpusTokenizeTarget::checked);
     }
 
     /** The whole golden file one time in four, else its first 40 lines: mutations of those are denser. */

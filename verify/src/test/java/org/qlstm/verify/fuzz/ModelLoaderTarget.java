@@ -45,12 +45,7 @@ public final class ModelLoaderTarget implements FuzzTarget {
 
     @Override
     public List<Generator> generators() {
-        return List.of(
-                Generator.of("bytes", 10, rng -> mutant(PthMutations.bytes(rng))),
-                Generator.of("zip", 20, rng -> mutant(PthMutations.zip(rng))),
-                Generator.of("pkl-bytes", 5, rng -> mutant(PthMutations.pickleBytes(rng))),
-                Generator.of("pkl-ops", 15, rng -> mutant(PthMutations.pickleOps(rng))),
-                Generator.of("semantic", 50, rng -> mutant(PthMutations.semantic(rng))));
+        return PthMutations.generators(new PthMutations.Weights(10, 20, 5, 15, 50), ModelLoaderTarget::mutant);
     }
 
     private static Mutant mutant(PthMutations.PthCase c) {

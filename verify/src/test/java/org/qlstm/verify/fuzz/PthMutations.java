@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.qlstm.nn.io.Tensor;
 import org.qlstm.nn.model.ModelShape;
@@ -35,6 +36,23 @@ public final class PthMutations {
     static PthSeeds.Seed pickSeed(UniformRandomProvider rng) {
         List<PthSeeds.Seed> seeds = PthSeeds.all();
         return seeds.get(rng.nextInt(3) == 0 ? 0 : 1);
+    }
+
+    /**
+     * How often each of the five .pth generators is drawn; the targets differ only in these weights and in how
+     * a case becomes a {@link Mutant} (which oracle it gets).
+     */
+    public record Weights(double bytes, double zip, double pickleBytes, double pickleOps, double semantic) {
+    }
+
+    /** The five .pth generators, drawn by {@code weights}, each case turned into a mutant by {@code toMutant}. */
+    public static List<Generator> generators(Weights weights, Function<PthCase, Mutant> toMutant) {
+        return List.of(
+                Generator.of("bytes", weights.bytes(), rng -> toMutant.apply(bytes(rng))),
+                Generator.of("zip", weights.zip(), rng -> toMutant.apply(zip(rng))),
+                Generator.of("pkl-bytes", weights.pickleBytes(), rng -> toMutant.apply(pickleBytes(rng))),
+                Generator.of("pkl-ops", weights.pickleOps(), rng -> toMutant.apply(pickleOps(rng))),
+                Generator.of("semantic", weights.semantic(), rng -> toMutant.apply(semantic(rng))));
     }
 
     /** Byte mutations of a seed file, mostly inside its structure (headers, directory, pickle). */

@@ -41,12 +41,7 @@ public final class PthReaderTarget implements FuzzTarget {
 
     @Override
     public List<Generator> generators() {
-        return List.of(
-                Generator.of("bytes", 25, rng -> mutant(PthMutations.bytes(rng))),
-                Generator.of("zip", 25, rng -> mutant(PthMutations.zip(rng))),
-                Generator.of("pkl-bytes", 15, rng -> mutant(PthMutations.pickleBytes(rng))),
-                Generator.of("pkl-ops", 20, rng -> mutant(PthMutations.pickleOps(rng))),
-                Generator.of("semantic", 15, rng -> mutant(PthMutations.semantic(rng))));
+        return PthMutations.generators(new PthMutations.Weights(25, 25, 15, 20, 15), PthReaderTarget::mutant);
     }
 
     private static Mutant mutant(PthMutations.PthCase c) {

@@ -25,7 +25,8 @@ class ReaderFuzzTest {
     /** Every reader under fuzzing. To add one, implement {@link FuzzTarget} and list it here. */
     static Stream<FuzzTarget> targets() {
         return Stream.of(new PthReaderTarget(), new ModelLoaderTarget(), new CorpusLoadTarget(),
-                new CorpusTokenizeTarget());
+                new CorpusTokenizeTarget(), new QuantizedModelFileTarget(),
+                new GoldenRecordsTarget("small/float_eval.json"), new GoldenRecordsTarget("sizes.json"));
     }
 
     static Stream<Named<FuzzTarget>> named() {

@@ -3,6 +3,8 @@ package org.qlstm.verify.fuzz;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.apache.commons.rng.UniformRandomProvider;
 
 /**
@@ -14,6 +16,34 @@ import org.apache.commons.rng.UniformRandomProvider;
  */
 public final class TextMutations {
 
+    /**
+     * How often each of the six text generators is drawn; the corpus targets differ only in these weights, their
+     * seed text, the vocabulary of random text and their oracle.
+     */
+    public record Weights(double bytes, double inject, double randomBytes, double randomText, double boundary,
+                          double hugeLine) {
+    }
+
+    /**
+     * The six text generators.
+     *
+     * @param seed            the text that {@code bytes} and {@code inject} mutate, chosen per case
+     * @param vocabulary      words of random text, or {@code null} for {@link #randomText}'s default
+     * @param asciiWords      words of the boundary and huge-line cases
+     * @param withOracle      gives each case its expectation
+     */
+    public static List<Generator> generators(Weights weights, Function<UniformRandomProvider, byte[]> seed,
+                                             List<String> vocabulary, List<String> asciiWords,
+                                             UnaryOperator<Mutant> withOracle) {
+        return List.of(
+                Generator.of("bytes", weights.bytes(), rng -> withOracle.apply(bytes(seed.apply(rng), rng))),
+                Generator.of("inject", weights.inject(), rng -> withOracle.apply(inject(seed.apply(rng), rng))),
+                Generator.of("random-bytes", weights.randomBytes(), rng -> withOracle.apply(randomBytes(rng))),
+                Generator.of("random-text", weights.randomText(),
+                        rng -> withOracle.apply(randomText(rng, vocabulary))),
+                Generator.of("boundary", weights.boundary(), rng -> withOracle.apply(boundary(rng, asciiWords))),
+                Generator.of("huge-line", weights.hugeLine(), rng -> withOracle.apply(hugeLine(rng, asciiWords))));
+    }
     /** Ill-formed UTF-8, as hex. */
     static final byte[][] INVALID = hex("80", "bf", "c080", "c1bf", "c2", "c241", "e08080", "e09fbf", "e282",
             "eda080", "edbfbf", "f0808080", "f08fbfbf", "f4908080", "f5808080", "f888808080", "fe", "ff", "efbf",

@@ -8,7 +8,11 @@
  *       each documented refusal, by the layer that refused) against the generators, and fails if any case
  *       throws an undocumented exception or an {@code Error}, gives a message that is empty, not one line,
  *       too long or not {@code file: problem}, uses more than 2 s of CPU, allocates beyond a bound linear in
- *       its size, fails an oracle, or if too few cases reach a layer (a weak generator).</li>
+ *       its size, fails an oracle, or if too few cases reach a layer (a weak generator). Readers: the
+ *       {@code .pth} reader and the model loader, the corpus loader and tokenizer, qlstm's own model file
+ *       ({@link org.qlstm.verify.fuzz.QuantizedModelFileTarget}, with header rewrites whose CRC is recomputed so
+ *       the checks behind it are reached) and the CLI's golden-record JSON
+ *       ({@link org.qlstm.verify.fuzz.GoldenRecordsTarget}, two golden files).</li>
  *   <li>{@link org.qlstm.verify.fuzz.MaliciousModelFilesTest} and
  *       {@link org.qlstm.verify.fuzz.HostileCorpusFilesTest}: hand-made cases (code execution through
  *       pickle globals, huge declared sizes, zip bombs, deep nesting, non-finite weights, wrong shapes, huge

@@ -1,7 +1,6 @@
 package org.qlstm.verify.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -9,7 +8,6 @@ import java.nio.file.Path;
 /** Reads golden JSON written by the reference scripts and flattens its nested arrays. */
 public final class GoldenJson {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private GoldenJson() {
     }
@@ -18,9 +16,10 @@ public final class GoldenJson {
     public static JsonNode read(String relative) {
         Path file = Repo.golden(relative);
         try {
-            return MAPPER.readTree(file.toFile());
+            // The CLI's strict reader: a damaged golden fails with one line naming the file and the problem.
+            return org.qlstm.cli.RecordFiles.read(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read golden " + file, e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 
