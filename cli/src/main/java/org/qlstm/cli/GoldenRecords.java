@@ -36,7 +36,7 @@ final class GoldenRecords {
     private Optional<JsonNode> read(String name) throws IOException {
         Optional<JsonNode> cached = cache.get(name);
         if (cached == null) {
-            cached = source.read(name);
+            cached = source.read(name).map(PyTorchRecords.Rec::root); // read strictly, then used as a tree
             cache.put(name, cached);
         }
         return cached;

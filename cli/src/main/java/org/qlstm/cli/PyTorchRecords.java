@@ -116,7 +116,7 @@ public final class PyTorchRecords {
     }
 
     /** One parsed golden file and its name for messages. */
-    private record Rec(String file, JsonNode root) {
+    record Rec(String file, JsonNode root) {
         /** The object {@code field} of this one (a missing node when absent), with the same file. */
         Rec object(String field) throws RecordFileException {
             return new Rec(file, RecordFiles.object(file, root, field));
@@ -272,7 +272,7 @@ public final class PyTorchRecords {
      */
     static String corpusMismatch(Path dataDirectory, String record, JsonNode golden) throws IOException {
         return corpusMismatch(dataDirectory, record.equals("golden/small") ? embeddedCorpusSha256()
-                : recordedCorpusSha256(golden));
+                : recordedCorpusSha256(new Rec(record, golden)));
     }
 
     private static String corpusMismatch(Path dataDirectory, String[] recordedCorpus) throws IOException {
