@@ -12,6 +12,9 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+os.environ["QLSTM_ISA_PIN"] = "native"  # time PyTorch's own choice of kernels for this CPU, not the goldens' pin
+for _k in ("OPENBLAS_CORETYPE", "ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"):
+    os.environ.pop(_k, None)  # regenerate.sh exports them; a timing run must not inherit them
 from qlstm_ref import common  # noqa: E402  (pins thread env vars before torch)
 
 import argparse  # noqa: E402

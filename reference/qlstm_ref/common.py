@@ -18,10 +18,12 @@ os.environ["GLOG_minloglevel"] = "2"
 # ATen's vectorized kernels and oneDNN each pick different (differently rounding) code on AVX-512 CPUs.
 # The committed goldens were first written on an AVX2-only machine; with these pins an AVX-512 machine
 # reproduces them byte for byte.  setdefault: a caller may still override one for an experiment.
-os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
-os.environ.setdefault("ATEN_CPU_CAPABILITY", "avx2")
-os.environ.setdefault("ONEDNN_MAX_CPU_ISA", "AVX2")
-os.environ.setdefault("DNNL_MAX_CPU_ISA", "AVX2")
+# bench_torch.py sets QLSTM_ISA_PIN=native first: timings must use the code PyTorch really runs on this CPU.
+if os.environ.get("QLSTM_ISA_PIN", "avx2") != "native":
+    os.environ.setdefault("OPENBLAS_CORETYPE", "Haswell")
+    os.environ.setdefault("ATEN_CPU_CAPABILITY", "avx2")
+    os.environ.setdefault("ONEDNN_MAX_CPU_ISA", "AVX2")
+    os.environ.setdefault("DNNL_MAX_CPU_ISA", "AVX2")
 
 import numpy as np  # noqa: E402
 
