@@ -30,7 +30,7 @@ OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
 {
-    echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), ISA: $(
+    echo "machine: $(getconf _NPROCESSORS_ONLN) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), ISA: $(
         grep -o -m1 -w -E 'avx512_vnni' /proc/cpuinfo | head -1 || true) $(grep -o -m1 -w 'avx512f' /proc/cpuinfo | head -1 || true) $(
         grep -o -m1 -w 'avx2' /proc/cpuinfo | head -1 || true)"
     echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
