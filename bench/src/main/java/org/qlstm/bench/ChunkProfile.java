@@ -10,16 +10,20 @@ import org.qlstm.nn.model.InferenceSession;
 import org.qlstm.nn.model.LanguageModel;
 import org.qlstm.nn.model.LstmLayer;
 import org.qlstm.nn.model.ModelLoader;
+import org.qlstm.quant.Engine;
+import org.qlstm.quant.QuantizeDynamic;
+import org.qlstm.quant.kernel.Int8Kernels;
 
 /**
- * Where the time of one 25-token chunk goes (batch 1, one thread, float): the steps of
+ * Where the time of one 25-token chunk goes (batch 1, one thread, float, or int8 with a third argument naming the
+ * engine): the steps of
  * {@link InferenceSession#forward} and the evaluation's cross-entropy, run in the same order on a real model file,
  * each timed in this thread's CPU time and summed over many chunks. A timer read costs a fraction of a microsecond
  * (it is measured and subtracted), so the 125 short recurrent GEMVs and gate steps are the least precise parts;
  * the untimed chunk (the real {@code InferenceSession}) is reported beside the sum.
  *
  * <pre>java --add-modules jdk.incubator.vector -Xmx6g -cp bench/target/benchmarks.jar org.qlstm.bench.ChunkProfile \
- *     ../shared/models/tutorial_lstm.pth [chunks]</pre>
+ *     ../shared/models/tutorial_lstm.pth [chunks [qnnpack|onednn]]</pre>
  */
 public final class ChunkProfile {
 
@@ -34,12 +38,17 @@ public final class ChunkProfile {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: ChunkProfile MODEL.pth [chunks]");
+            System.err.println("usage: ChunkProfile MODEL.pth [chunks [int8 engine]]");
             System.exit(2);
         }
         LanguageModel model = ModelLoader.load(Path.of(args[0]));
         int chunks = args.length > 1 ? Integer.parseInt(args[1]) : 400;
         Kernels.warmUp();
+        if (args.length > 2) {
+            model = QuantizeDynamic.quantize(model, QuantizeDynamic.LSTM_AND_LINEAR, Engine.parse(args[2]));
+            Int8Kernels.warmUp();
+            System.out.println("int8 " + args[2] + ", kernel " + Int8Kernels.preferred().name());
+        }
         int tokens = model.embedding().tokens();
         int hidden = model.layers().get(0).hiddenSize();
         int layers = model.layers().size();

@@ -130,22 +130,11 @@ public sealed interface Engine permits Engine.Qnnpack, Engine.Fbgemm, Engine.One
     private static void scaleThenAddBias(int[] acc, int rows, int outputs, float activationScale, float[] weightScales,
                                  float[] bias, float[] y) {
         if (weightScales.length == 1) {
-            float multiplier = weightScales[0] * activationScale;
-            for (int r = 0; r < rows; r++) {
-                int base = r * outputs;
-                for (int j = 0; j < outputs; j++) {
-                    y[base + j] = (float) acc[base + j] * multiplier + bias[j];
-                }
-            }
+            Requantize.scaleThenAdd(acc, rows, outputs, weightScales[0] * activationScale, bias, y);
             return;
         }
         checkScales(weightScales, outputs);
-        for (int r = 0; r < rows; r++) {
-            int base = r * outputs;
-            for (int j = 0; j < outputs; j++) {
-                y[base + j] = (float) acc[base + j] * (weightScales[j] * activationScale) + bias[j];
-            }
-        }
+        Requantize.scaleThenAdd(acc, rows, outputs, weightScales, activationScale, bias, y);
     }
 
     private static void checkScales(float[] weightScales, int outputs) {
@@ -283,23 +272,11 @@ public sealed interface Engine permits Engine.Qnnpack, Engine.Fbgemm, Engine.One
             float inverse = (float) (1.0 / activationScale);
             if (weightScales.length == 1) {
                 float biasScale = inverse * (1.0f / weightScales[0]);
-                float outputScale = 1.0f / biasScale;
-                for (int r = 0; r < rows; r++) {
-                    int base = r * outputs;
-                    for (int j = 0; j < outputs; j++) {
-                        y[base + j] = ((float) acc[base + j] + bias[j] * biasScale) * outputScale;
-                    }
-                }
+                Requantize.addScaledBiasThenScale(acc, rows, outputs, biasScale, 1.0f / biasScale, bias, y);
                 return;
             }
             checkScales(weightScales, outputs);
-            for (int r = 0; r < rows; r++) {
-                int base = r * outputs;
-                for (int j = 0; j < outputs; j++) {
-                    float biasScale = inverse * (1.0f / weightScales[j]);
-                    y[base + j] = ((float) acc[base + j] + bias[j] * biasScale) * (1.0f / biasScale);
-                }
-            }
+            Requantize.addScaledBiasThenScale(acc, rows, outputs, inverse, weightScales, bias, y);
         }
 
         @Override
