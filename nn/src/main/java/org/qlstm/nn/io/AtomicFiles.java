@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes files so that an interrupted run never leaves a partial file: the content goes to a temporary file in the
@@ -57,25 +58,33 @@ public final class AtomicFiles {
         }
     }
 
-    /** Writes {@code content} to {@code target}, atomically; on any failure the temporary file is removed. */
+    /**
+     * Writes {@code content} to {@code target}, atomically; on any failure the temporary file is removed. The file
+     * gets the permissions a plain new file gets (the process's umask), or keeps those of the file it replaces.
+     */
     public static void write(Path target, Content content) throws IOException {
         requireWritableTarget(target);
         Path absolute = target.toAbsolutePath();
-        Path temp;
-        try {
-            temp = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
-        } catch (IOException e) {
-            throw new IOException(target + ": cannot create a temporary file beside it: " + describe(e), e);
-        }
+        Path temp = null;
         boolean moved = false;
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
+            FileChannel channel;
+            try {
+                temp = absolute.resolveSibling("." + absolute.getFileName() + "." + Long.toUnsignedString(
+                        ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+                // CREATE_NEW, not Files.createTempFile: that one makes the file 0600, which the move would keep.
+                channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+            } catch (IOException e) {
+                temp = null;
+                throw new IOException(target + ": cannot create a temporary file beside it: " + describe(e), e);
+            }
+            try (channel;
                  OutputStream out = new java.io.BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16)) {
                 content.writeTo(out);
                 out.flush();
                 channel.force(true);
             }
+            keepPermissions(absolute, temp);
             try {
                 Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -85,10 +94,19 @@ public final class AtomicFiles {
         } catch (FileSystemException e) {
             throw new IOException(target + ": cannot write: " + describe(e), e);
         } finally {
-            if (!moved) {
+            if (!moved && temp != null) {
                 Files.deleteIfExists(temp);
             }
         }
+    }
+
+    /** A replaced file keeps its POSIX permissions (e.g. a model file made read-only for a group stays so). */
+    private static void keepPermissions(Path existing, Path replacement) throws IOException {
+        if (!Files.isRegularFile(existing)
+                || !existing.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        Files.setPosixFilePermissions(replacement, Files.getPosixFilePermissions(existing));
     }
 
     /** One line for a file-system failure, without exception class names. */

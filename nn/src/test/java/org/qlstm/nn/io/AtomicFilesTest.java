@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,5 +90,26 @@ class AtomicFilesTest {
         assertTrue(e.getMessage().startsWith(target + ": cannot write: "), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
         assertEquals(List.of("late"), names(), "only the directory, no temporary file");
+    }
+
+    @Test
+    void aNewFileGetsThePermissionsOfAPlainNewFile() throws IOException {
+        Path plain = dir.resolve("plain");
+        Files.writeString(plain, "x"); // created with the process's umask, as a shell redirect would
+        Path target = dir.resolve("written");
+        AtomicFiles.writeString(target, "x");
+        // Not 0600 (what a temporary file gets): a report or model the tool writes is as readable as any file.
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(target));
+    }
+
+    @Test
+    void aReplacedFileKeepsItsPermissions() throws IOException {
+        Path target = dir.resolve("model.bin");
+        Files.writeString(target, "old");
+        Set<PosixFilePermission> chosen = PosixFilePermissions.fromString("rw-r-----");
+        Files.setPosixFilePermissions(target, chosen);
+        AtomicFiles.writeString(target, "new");
+        assertEquals("new", Files.readString(target));
+        assertEquals(chosen, Files.getPosixFilePermissions(target));
     }
 }
