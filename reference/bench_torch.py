@@ -3,9 +3,10 @@
 engine, on the same model and the same first N test tokens as `qlstm bench`, one thread (OpenBLAS), modes
 alternated round by round; prints medians of CPU and wall seconds per mode.
 
-  bench_torch.py [--model FILE] [--data DIR] [--limit-tokens N] [--rounds R] [--json]
+  bench_torch.py [--model FILE] [--data DIR] [--limit-tokens N] [--rounds R] [--json] [--out FILE]
 
-Timing only: nothing is written into golden/.  The loss of each mode is printed too, so a run that timed the
+Timing only: nothing is written into golden/ (timings depend on the machine). `--out FILE` keeps the JSON for
+`qlstm report --torch-speed FILE`, which shows it beside qlstm's own timings of the same model and tokens.  The loss of each mode is printed too, so a run that timed the
 wrong thing shows.
 """
 import os
@@ -39,6 +40,8 @@ def main():
                         help="evaluate the first N test tokens (0: the whole test split)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; medians are reported")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--out", metavar="FILE",
+                        help="also write that JSON object to FILE, atomically (for qlstm report --torch-speed FILE)")
     args = parser.parse_args()
     for path in (args.model, os.path.join(args.data, "test.txt")):
         if not os.path.exists(path):
@@ -85,6 +88,8 @@ def main():
                          "tokens_per_second": predictions / statistics.median(v["cpu"])}
                   for name, v in results.items()},
     }
+    if args.out:
+        common.write_text(args.out, json.dumps(out, sort_keys=False) + "\n")
     if args.json:
         print(json.dumps(out, sort_keys=False))
     else:

@@ -3,9 +3,11 @@
 # on this machine (one sitting), and prints a table of seconds (and full-test-set seconds) with the ratios the
 # performance issue targets.
 #   reference/compare_speed.sh [--model FILE] [--data DIR] [--limit-tokens N] [--rounds R] [--threads N]
+#                              [--torch-json FILE]
 # Defaults: ../shared/models/tutorial_lstm.pth, ../shared/data/wikitext-2, 5000 tokens (0: the whole test split),
 # 3 rounds, 1 thread. Java's int8 kernels timed: $QLSTM_INT8_KERNELS (default "native vector"; a kernel that
 # cannot run here is reported and skipped). PyTorch runs with its own CPU dispatch (no golden pins).
+# --torch-json FILE keeps PyTorch's timings for `qlstm report --torch-speed FILE` (same model and --limit-tokens).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 MODEL="$ROOT/../shared/models/tutorial_lstm.pth"
@@ -13,6 +15,7 @@ DATA="$ROOT/../shared/data/wikitext-2"
 TOKENS=5000
 ROUNDS=3
 THREADS=1
+TORCH_JSON=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --model) MODEL=$2; shift 2 ;;
@@ -20,7 +23,8 @@ while [ $# -gt 0 ]; do
         --limit-tokens) TOKENS=$2; shift 2 ;;
         --rounds) ROUNDS=$2; shift 2 ;;
         --threads) THREADS=$2; shift 2 ;;
-        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+        --torch-json) TORCH_JSON=$2; shift 2 ;;
+        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
         *) echo "compare_speed.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
@@ -51,7 +55,7 @@ for kernel in ${QLSTM_INT8_KERNELS:-native vector}; do
 done
 echo "running reference/bench_torch.py ..." >&2
 "$PY" "$ROOT/reference/bench_torch.py" --model "$MODEL" --data "$DATA" --limit-tokens "$TOKENS" \
-    --rounds "$ROUNDS" --json > "$OUT/torch.json"
+    --rounds "$ROUNDS" --json ${TORCH_JSON:+--out "$TORCH_JSON"} > "$OUT/torch.json"
 
 "$PY" - "$OUT" <<'PYEOF'
 import glob, json, os, statistics, sys

@@ -231,7 +231,7 @@ public final class RecordFiles {
         return v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private static String clip(String s) {
+    static String clip(String s) {
         String line = oneLine(s);
         return line.length() > 60 ? line.substring(0, 60) + "…" : line;
     }

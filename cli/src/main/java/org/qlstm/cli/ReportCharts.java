@@ -142,6 +142,12 @@ final class ReportCharts {
         DefaultCategoryDataset dataset = new DefaultCategoryDataset();
         dataset.addValue(s.floatTokensPerSecond(), "qlstm (Java)", "float");
         dataset.addValue(s.int8TokensPerSecond(), "qlstm (Java)", "int8 " + engine);
+        if (s.torch().present()) {
+            TorchSpeed t = s.torch().value();
+            for (TorchSpeed.Mode mode : t.modes()) {
+                dataset.addValue(mode.tokensPerSecond(t.predictions()), "PyTorch " + t.torch(), mode.name());
+            }
+        }
         String title = "Evaluation speed (tokens/s, median of " + s.rounds() + " alternated round"
                 + (s.rounds() == 1 ? ")" : "s)");
         JFreeChart chart = ChartFactory.createBarChart(title, "mode", "tokens per second", dataset,

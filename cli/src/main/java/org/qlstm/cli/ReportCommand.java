@@ -62,6 +62,11 @@ final class ReportCommand implements Callable<Integer> {
             description = "float/int8 evaluations alternated for the speed figures; medians (default: ${DEFAULT-VALUE})")
     int rounds;
 
+    @Option(names = "--torch-speed", paramLabel = "FILE",
+            description = "PyTorch's timings of the same model and tokens on this machine, as "
+                    + "reference/bench_torch.py --json prints them; shown beside ours")
+    Path torchSpeed;
+
     @Override
     public Integer call() throws Exception {
         if (limitTokens != null) {
@@ -99,6 +104,13 @@ final class ReportCommand implements Callable<Integer> {
         ModelShape shape = floatModel.shape();
         int[] test = corpus.test();
         int[] tokens = Checks.limit(test, limitTokens);
+        // PyTorch's timings are read (and checked against this model and these tokens) before any evaluation.
+        ReportData.Maybe<TorchSpeed> torch = torchSpeed == null
+                ? ReportData.Maybe.none("No PyTorch timings given: the goldens record none (they depend on the "
+                        + "machine). Measure them here with reference/bench_torch.py --json (same model, --limit-tokens "
+                        + tokens.length + ") and pass the file with --torch-speed; reference/compare_speed.sh "
+                        + "measures both on the whole test split.")
+                : ReportData.Maybe.of(TorchSpeed.read(torchSpeed, sha, tokens.length - 1L, tokens.length));
         ReportData.ModelInfo info = new ReportData.ModelInfo(source.model == null ? "embedded default (golden/small/"
                 + "model.pth)" : modelFile.toString(), sha, String.format("vocabulary %d, embedding %d, hidden %d, "
                 + "%d LSTM layers", shape.tokens(), shape.embeddingSize(), shape.hiddenSize(), shape.layers()),
@@ -143,7 +155,7 @@ final class ReportCommand implements Callable<Integer> {
         // (c) weights; (d), (e): evaluations alternated, the first round's chunk losses, median timings.
         List<WeightErrors.TensorError> weights = WeightErrors.of(floatModel, int8Model);
         EvalResult[] first = new EvalResult[2];
-        ReportData.Speed speed = measure(floatModel, int8Model, tokens, first);
+        ReportData.Speed speed = measure(floatModel, int8Model, tokens, first, torch);
         ReportData.ChunkLosses chunks = new ReportData.ChunkLosses(first[0].chunkLosses(), first[1].chunkLosses(),
                 overlay(goldens, sha, null, first[0], tokens.length < test.length),
                 overlay(goldens, sha, engine, first[1], tokens.length < test.length),
@@ -180,7 +192,7 @@ final class ReportCommand implements Callable<Integer> {
 
     /** Float and int8 evaluations alternated {@code rounds} times after a warm-up; median wall seconds. */
     private ReportData.Speed measure(LanguageModel floatModel, LanguageModel int8Model, int[] tokens,
-                                     EvalResult[] first) {
+                                     EvalResult[] first, ReportData.Maybe<TorchSpeed> torch) {
         int bptt = PyTorchRecords.BPTT;
         // JIT warm-up on a few chunks of each, so neither measurement pays for compilation.
         int[] warm = Arrays.copyOf(tokens, Math.min(tokens.length, 4 * bptt + 1));
@@ -200,9 +212,7 @@ final class ReportCommand implements Callable<Integer> {
                 first[1] = q;
             }
         }
-        return new ReportData.Speed(rounds, tokens.length - 1L, median(floatSeconds), median(int8Seconds),
-                "The goldens record no PyTorch timings (reference/golden_full.py records losses only), so none are "
-                        + "shown here: reference/compare_speed.sh measures PyTorch and qlstm on the same tokens.");
+        return new ReportData.Speed(rounds, tokens.length - 1L, median(floatSeconds), median(int8Seconds), torch);
     }
 
     private static double median(double[] values) {

@@ -12,7 +12,7 @@ import java.util.List;
  * @param int8VsTorch    |logit error| of our int8 model against PyTorch's recorded int8 logits (same engine)
  * @param weights        per-tensor weight quantization error
  * @param chunks         per-chunk losses along the evaluated tokens of the test split
- * @param speed          our tokens per second, float and int8
+ * @param speed          our tokens per second, float and int8, and PyTorch's when given
  * @param provenance     every golden file found, with what produced it
  * @param goldenSource   where the goldens were read from, or a note that none were found
  */
@@ -75,15 +75,16 @@ record ReportData(ModelInfo model, Maybe<Histogram> floatVsTorch, Histogram int8
     }
 
     /**
-     * Our speed, measured by alternating float and int8 evaluations of the same tokens.
+     * Our speed, measured by alternating float and int8 evaluations of the same tokens, and PyTorch's on the same
+     * model and tokens when the user measured it on this machine ({@code --torch-speed}).
      *
      * @param rounds            alternating rounds
      * @param predictions       predictions per evaluation
      * @param floatSeconds      median wall seconds of a float evaluation
      * @param int8Seconds       median wall seconds of an int8 evaluation
-     * @param torchNote         what is known about PyTorch's speed (the goldens record no timings)
+     * @param torch             PyTorch's timings, or how to get them (the goldens record no timings)
      */
-    record Speed(int rounds, long predictions, double floatSeconds, double int8Seconds, String torchNote) {
+    record Speed(int rounds, long predictions, double floatSeconds, double int8Seconds, Maybe<TorchSpeed> torch) {
         double floatTokensPerSecond() {
             return predictions / floatSeconds;
         }

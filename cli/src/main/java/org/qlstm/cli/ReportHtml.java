@@ -72,16 +72,32 @@ final class ReportHtml {
         figure(h, charts.get(next++));
 
         ReportData.Speed s = data.speed();
-        h.append("<h2>Speed</h2>\n<table>\n<tr><th></th><th>median wall s</th><th>tokens/s</th></tr>\n");
-        h.append(String.format(Locale.ROOT, "<tr><td>qlstm float</td><td>%.4f</td><td>%.0f</td></tr>%n",
-                s.floatSeconds(), s.floatTokensPerSecond()));
-        h.append(String.format(Locale.ROOT, "<tr><td>qlstm int8 %s</td><td>%.4f</td><td>%.0f</td></tr>%n",
-                esc(m.engine()), s.int8Seconds(), s.int8TokensPerSecond()));
+        h.append("<h2>Speed</h2>\n<table>\n<tr><th></th><th>median wall s</th><th>tokens/s</th>"
+                + "<th>qlstm's speed-up over it</th></tr>\n");
+        speedRow(h, "qlstm float", s.floatSeconds(), s.predictions(), null);
+        speedRow(h, "qlstm int8 " + m.engine(), s.int8Seconds(), s.predictions(), null);
+        if (s.torch().present()) {
+            TorchSpeed t = s.torch().value();
+            for (TorchSpeed.Mode mode : t.modes()) {
+                // Float against our float; every int8 engine against our int8 (the report's engine).
+                double ours = mode.name().equals("float") ? s.floatSeconds() : s.int8Seconds();
+                speedRow(h, "PyTorch " + t.torch() + " " + mode.name(), mode.seconds(), t.predictions(),
+                        mode.seconds() / ours);
+            }
+        }
         h.append("</table>\n");
         h.append(String.format(Locale.ROOT, "<p>%,d predictions per evaluation, %d round%s alternating float and "
-                + "int8; int8 speed-up %.2fx.</p>%n", s.predictions(), s.rounds(), s.rounds() == 1 ? "" : "s",
+                + "int8, %d kernel thread%s; int8 speed-up %.2fx.</p>%n", s.predictions(), s.rounds(),
+                s.rounds() == 1 ? "" : "s", m.threads(), m.threads() == 1 ? "" : "s",
                 s.floatSeconds() / s.int8Seconds()));
-        note(h, s.torchNote());
+        if (s.torch().present()) {
+            TorchSpeed t = s.torch().value();
+            h.append(String.format(Locale.ROOT, "<p>PyTorch's timings: %s (reference/bench_torch.py on this "
+                    + "machine: the same model and tokens, %d thread%s, median of %d round%s).</p>%n", esc(t.file()),
+                    t.threads(), t.threads() == 1 ? "" : "s", t.rounds(), t.rounds() == 1 ? "" : "s"));
+        } else {
+            note(h, s.torch().note());
+        }
         figure(h, charts.get(next++));
 
         h.append("<h2>Provenance of the goldens</h2>\n<table>\n<tr><th>file</th><th>torch</th><th>engine</th>"
@@ -194,4 +210,9 @@ final class ReportHtml {
               document.body.dataset.chartsRendered = ok + '/' + charts.length;
             });
             """;
+
+    private static void speedRow(StringBuilder h, String name, double seconds, long predictions, Double speedUp) {
+        h.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%.4f</td><td>%.0f</td><td>%s</td></tr>%n", esc(name),
+                seconds, predictions / seconds, speedUp == null ? "" : String.format(Locale.ROOT, "%.2fx", speedUp)));
+    }
 }

@@ -124,10 +124,92 @@ class ReportCommandTest {
     }
 
     @Test
-    void speedIsOursOnlyAndSaysWherePyTorchsComesFrom() {
+    void withoutPyTorchTimingsTheSpeedIsOursAndSaysHowToGetPyTorchs() {
         JsonNode s = json.path("speed");
         assertTrue(s.path("floatSeconds").asDouble() > 0 && s.path("int8Seconds").asDouble() > 0, s.toString());
-        assertTrue(s.path("torchNote").asText().contains("reference/compare_speed.sh"), s.toString());
+        assertTrue(s.path("torch").path("value").isNull(), s.toString());
+        assertTrue(s.path("torch").path("note").asText().contains("reference/bench_torch.py --json (same model, "
+                + "--limit-tokens " + json.path("model").path("tokens").asInt() + ")"), s.toString());
+    }
+
+    /** bench_torch.py's output for the embedded model and tokens, with chosen timings (the test's own input). */
+    private static String torchTimings(String sha, long predictions, String modes) {
+        return "{\"torch\": \"1.13.0a0\", \"threads\": 1, \"model_sha256\": \"" + sha + "\", \"tokens\": "
+                + predictions + ", \"rounds\": 3, \"modes\": {" + modes + "}}";
+    }
+
+    private static final String THREE_MODES = "\"float\": {\"loss\": 5.9, \"median_cpu_seconds\": 1.9, "
+            + "\"median_wall_seconds\": 2.0, \"tokens_per_second\": 9.0}, \"int8_qnnpack\": {\"loss\": 5.91, "
+            + "\"median_cpu_seconds\": 3.9, \"median_wall_seconds\": 4.0, \"tokens_per_second\": 5.0}, "
+            + "\"int8_onednn\": {\"loss\": 5.92, \"median_cpu_seconds\": 2.9, \"median_wall_seconds\": 3.0, "
+            + "\"tokens_per_second\": 6.0}";
+
+    @Test
+    void pyTorchTimingsAreShownBesideOursWithTheSpeedUps(@TempDir Path dir) throws IOException {
+        long predictions = json.path("model").path("tokens").asLong() - 1;
+        Path timings = Files.writeString(dir.resolve("torch.json"),
+                torchTimings(json.path("model").path("sha256").asText(), predictions, THREE_MODES));
+        Path out = dir.resolve("out");
+        CliTest.Run r = CliTest.run("report", "--out", out.toString(), "--rounds", "1", "--torch-speed",
+                timings.toString());
+        assertEquals(0, r.status(), r.err());
+        String page = Files.readString(out.resolve("report.html"));
+        JsonNode speed = MAPPER.readTree(out.resolve("report.json").toFile()).path("speed");
+        JsonNode modes = speed.path("torch").path("value").path("modes");
+        assertEquals(List.of("float", "int8 qnnpack", "int8 onednn"),
+                List.of(modes.get(0).path("name").asText(), modes.get(1).path("name").asText(),
+                        modes.get(2).path("name").asText()));
+        assertEquals(3.0, modes.get(2).path("seconds").asDouble(), 0.0, "PyTorch's figures are copied");
+        // Each PyTorch row shows its seconds, tokens/s and qlstm's speed-up: float over our float, int8 over our int8.
+        double floatSeconds = speed.path("floatSeconds").asDouble();
+        double int8Seconds = speed.path("int8Seconds").asDouble();
+        for (String[] row : new String[][] {{"float", "2.0", Double.toString(floatSeconds)},
+                {"int8 qnnpack", "4.0", Double.toString(int8Seconds)}, {"int8 onednn", "3.0",
+                Double.toString(int8Seconds)}}) {
+            double theirs = Double.parseDouble(row[1]);
+            String expected = String.format(java.util.Locale.ROOT,
+                    "<tr><td>PyTorch 1.13.0a0 %s</td><td>%.4f</td><td>%.0f</td><td>%.2fx</td></tr>", row[0], theirs,
+                    predictions / theirs, theirs / Double.parseDouble(row[2]));
+            assertTrue(page.contains(expected), () -> "missing row " + expected + " in "
+                    + between(page, "<h2>Speed</h2>", "</table>"));
+        }
+        assertTrue(page.contains("PyTorch's timings: " + timings), "names the file the timings came from");
+        assertEquals(EXPECTED_CHARTS, count(page, "<svg "), "PyTorch's bars join the speed chart, no new chart");
+        assertTrue(between(page, "id=\"chart-speed-figure\"", "</svg>").contains("PyTorch 1.13.0a0"), "legend");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "another model|SHA=0000000000000000000000000000000000000000000000000000000000000000|timed the model with "
+                + "sha256 000000000000",
+        "other tokens|PREDICTIONS=7|timed 7 predictions, this report evaluates",
+        "no modes|MODES=|modes is missing or empty",
+        "unknown mode|MODES=\"bf16\": {\"loss\": 1, \"median_wall_seconds\": 1}|modes has an unknown mode 'bf16'",
+        "zero seconds|MODES=\"float\": {\"loss\": 1, \"median_wall_seconds\": 0}|modes.float.median_wall_seconds is 0.0",
+        "text seconds|MODES=\"float\": {\"loss\": 1, \"median_wall_seconds\": \"2\"}|median_wall_seconds is a string",
+        "no loss|MODES=\"float\": {\"median_wall_seconds\": 2}|modes.float.loss is missing",
+        "not json|RAW=[1, 2|",
+        "missing file|MISSING|no such file",
+    })
+    void badPyTorchTimingsAreNamedAndExitOneBeforeAnyEvaluation(String what, String change, String expected,
+                                                                 @TempDir Path dir) throws IOException {
+        String sha = json.path("model").path("sha256").asText();
+        long predictions = json.path("model").path("tokens").asLong() - 1;
+        String content = change.startsWith("SHA=") ? torchTimings(change.substring(4), predictions, THREE_MODES)
+                : change.startsWith("PREDICTIONS=") ? torchTimings(sha, Long.parseLong(change.substring(12)), THREE_MODES)
+                : change.startsWith("MODES=") ? torchTimings(sha, predictions, change.substring(6))
+                : change.startsWith("RAW=") ? change.substring(4) : null;
+        Path timings = dir.resolve("torch.json");
+        if (content != null) {
+            Files.writeString(timings, content);
+        }
+        Path out = dir.resolve("out");
+        CliTest.Run r = CliTest.run("report", "--out", out.toString(), "--torch-speed", timings.toString());
+        assertEquals(Failures.FAILED, r.status(), r.err());
+        assertOneLine(r.err(), timings + ": " + (expected == null ? "" : expected));
+        try (var files = Files.list(out)) {
+            assertEquals(0, files.count(), "nothing is written");
+        }
     }
 
     @Test
