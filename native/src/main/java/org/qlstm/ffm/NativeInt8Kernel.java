@@ -121,6 +121,22 @@ public final class NativeInt8Kernel implements Int8Kernel {
         }
 
         @Override
+        public byte[] weights() {
+            byte[] packed = weights.toArray(ValueLayout.JAVA_BYTE);
+            int groups = paddedInputs / 4;
+            byte[] w = new byte[Math.multiplyExact(outputs, inputs)];
+            for (int n = 0; n < outputs; n++) {
+                int b = n / BLOCK;
+                int p = (n % BLOCK) / 16;
+                int j = n % 16;
+                for (int k = 0; k < inputs; k++) {
+                    w[n * inputs + k] = packed[(((b * groups + k / 4) * 4 + p) * 16 + j) * 4 + (k & 3)];
+                }
+            }
+            return w;
+        }
+
+        @Override
         public void multiply(byte[] xq, int rows, int zeroPoint, int[] acc) {
             Int8Kernels.checkArguments(this, xq, rows, zeroPoint, acc);
             Scratch scratch = SCRATCH.get();

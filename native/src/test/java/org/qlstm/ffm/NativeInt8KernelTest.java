@@ -99,6 +99,8 @@ class NativeInt8KernelTest {
                 QuantizedWeight w = weight(rnd, n, k);
                 Int8Matrix m = kernel.prepare(w);
                 Int8Matrix ref = new ScalarInt8Kernel().prepare(w);
+                // The packed off-heap copy is a layer's only copy of its weights: they must come back unchanged.
+                assertArrayEquals(w.values(), m.weights(), kernel.name() + ": weights() of " + n + "x" + k);
                 for (int rows : rowCounts) {
                     int zp = zps[c++ % zps.length];
                     byte[] x = activations(rnd, rows * k);

@@ -28,22 +28,22 @@ public final class DynamicQuantizedLinear implements Projection {
     /** Per-thread scratch: quantized activations and accumulators, grown on demand and shared by all layers. */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
-    private final QuantizedWeight weight;
     private final float[] bias;
     /** The weight's one or {@code outputs} scales, read by every call (a private copy). */
     private final float[] scales;
     private final Engine engine;
     private final Int8Kernel kernel;
+    /** The only copy of the int8 values this layer keeps, in the kernel's layout (one byte a weight). */
     private final Int8Matrix matrix;
 
     /**
-     * @param weight the int8 weight, {@code outputs × inputs}
+     * @param weight the int8 weight, {@code outputs × inputs} (its values are packed by {@code kernel}, not kept)
      * @param bias   {@code outputs} float values (copied)
      * @param engine the engine whose arithmetic to reproduce
      * @param kernel the kernel that computes the accumulators
      */
     public DynamicQuantizedLinear(QuantizedWeight weight, float[] bias, Engine engine, Int8Kernel kernel) {
-        this.weight = Objects.requireNonNull(weight, "weight");
+        Objects.requireNonNull(weight, "weight");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.kernel = Objects.requireNonNull(kernel, "kernel");
         if (bias.length != weight.rows()) {
@@ -82,17 +82,30 @@ public final class DynamicQuantizedLinear implements Projection {
 
     @Override
     public int inputSize() {
-        return weight.cols();
+        return matrix.inputs();
     }
 
     @Override
     public int outputSize() {
-        return weight.rows();
+        return matrix.outputs();
     }
 
-    /** The int8 weight. */
+    /**
+     * The int8 weight, rebuilt from the kernel's packed copy (the layer keeps no other): each call allocates it, so
+     * read it once where it is needed (writing a model file, a report), never per token.
+     */
     public QuantizedWeight weight() {
-        return weight;
+        return new QuantizedWeight(matrix.weights(), scales, matrix.outputs(), matrix.inputs());
+    }
+
+    /** A copy of the weight's scales, one (per tensor) or one per output row, without rebuilding the weight. */
+    public float[] weightScales() {
+        return scales.clone();
+    }
+
+    /** Whether the weight has one scale per output row ({@code per_channel_affine}), without rebuilding it. */
+    public boolean perChannel() {
+        return scales.length != 1;
     }
 
     /** A copy of the float bias. */
@@ -112,7 +125,7 @@ public final class DynamicQuantizedLinear implements Projection {
 
     /** The same weights and engine on another kernel. */
     public DynamicQuantizedLinear withKernel(Int8Kernel other) {
-        return new DynamicQuantizedLinear(weight, bias, engine, other);
+        return new DynamicQuantizedLinear(weight(), bias, engine, other);
     }
 
     @Override
@@ -137,8 +150,8 @@ public final class DynamicQuantizedLinear implements Projection {
     }
 
     private void run(float[] x, int rows, boolean reduceRange, float[] y, Scratch scratch) {
-        int inputs = weight.cols();
-        int outputs = weight.rows();
+        int inputs = matrix.inputs();
+        int outputs = matrix.outputs();
         if (rows <= 0) {
             throw new IllegalArgumentException("rows must be positive, got " + rows);
         }
@@ -173,14 +186,14 @@ public final class DynamicQuantizedLinear implements Projection {
     @Override
     public String describe() {
         return "DynamicQuantizedLinear(in_features=" + inputSize() + ", out_features=" + outputSize()
-                + ", dtype=torch.qint8, qscheme=torch." + (weight.perChannel() ? "per_channel_affine"
+                + ", dtype=torch.qint8, qscheme=torch." + (perChannel() ? "per_channel_affine"
                 : "per_tensor_affine") + ")";
     }
 
     /** One byte per weight, the float32 scale(s), and the float32 bias. */
     @Override
     public long parameterBytes() {
-        return weight.valueBytes() + (long) Float.BYTES * scales.length + (long) Float.BYTES * bias.length;
+        return (long) matrix.outputs() * matrix.inputs() + (long) Float.BYTES * scales.length + (long) Float.BYTES * bias.length;
     }
 
     @Override

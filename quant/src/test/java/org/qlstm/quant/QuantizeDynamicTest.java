@@ -83,4 +83,20 @@ class QuantizeDynamicTest {
         }
         assertFalse(scalar.describe().isEmpty());
     }
+
+    @Test
+    void aLayerKeepsItsWeightOnlyInTheKernelsLayoutAndGivesItBackExactly() {
+        Linear linear = (Linear) model.decoder();
+        QuantizedWeight expected = Quantization.quantizeWeight(linear.weight(), linear.outputSize(),
+                linear.inputSize());
+        for (boolean perChannel : new boolean[] {false, true}) {
+            QuantizedWeight weight = perChannel ? Quantization.quantizeWeightPerChannel(linear.weight(),
+                    linear.outputSize(), linear.inputSize()) : expected;
+            DynamicQuantizedLinear layer = new DynamicQuantizedLinear(weight, linear.bias(), Engine.QNNPACK);
+            assertEquals(weight, layer.weight(), "rebuilt from " + layer.kernel().name() + "'s packed copy");
+            assertEquals(perChannel, layer.perChannel());
+            assertArrayEquals(weight.scales(), layer.weightScales());
+            assertEquals(weight, layer.withKernel(new ScalarInt8Kernel()).weight());
+        }
+    }
 }

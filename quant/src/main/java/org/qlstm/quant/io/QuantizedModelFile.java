@@ -178,7 +178,7 @@ public final class QuantizedModelFile {
                     + model.embedding().getClass().getName() + ": only Embedding and QuantizedEmbedding are supported");
         }
         boolean perRow = projections.stream().anyMatch(p -> p instanceof DynamicQuantizedLinear q
-                && q.weight().perChannel());
+                && q.perChannel());
         int version = perRow || int8Embedding != null ? VERSION : VERSION_1;
         try {
             AtomicFiles.write(file, raw -> {
@@ -195,14 +195,14 @@ public final class QuantizedModelFile {
                     out.int32(int8Embedding == null ? FLOAT32 : INT8_PER_ROW);
                 }
                 for (Projection p : projections) {
-                    if (p instanceof DynamicQuantizedLinear q && q.weight().perChannel()) {
+                    if (p instanceof DynamicQuantizedLinear q && q.perChannel()) {
                         out.int32(INT8_PER_ROW);
                         out.float32(0f);
-                        out.int32(q.weight().zeroPoint());
+                        out.int32(0); // qint8 weights are symmetric (QuantizedWeight.zeroPoint() is 0)
                     } else if (p instanceof DynamicQuantizedLinear q) {
                         out.int32(INT8);
-                        out.float32(q.weight().scale());
-                        out.int32(q.weight().zeroPoint());
+                        out.float32(q.weightScales()[0]);
+                        out.int32(0);
                     } else {
                         out.int32(FLOAT32);
                         out.float32(0f);
@@ -218,10 +218,11 @@ public final class QuantizedModelFile {
                 }
                 for (Projection p : projections) {
                     if (p instanceof DynamicQuantizedLinear q) {
-                        if (q.weight().perChannel()) {
-                            out.floats(q.weight().scales());
+                        QuantizedWeight weight = q.weight(); // unpacked from the kernel's layout, once
+                        if (weight.perChannel()) {
+                            out.floats(weight.scales());
                         }
-                        out.bytes(q.weight().values());
+                        out.bytes(weight.values());
                         out.floats(q.bias());
                     } else {
                         Linear linear = (Linear) p;

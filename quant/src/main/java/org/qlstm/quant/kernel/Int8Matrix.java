@@ -22,6 +22,13 @@ public interface Int8Matrix {
     int outputs();
 
     /**
+     * A fresh copy of the int8 weights {@code wq}, {@code N × K} row-major, exactly as given to
+     * {@link Int8Kernel#prepare}: the prepared matrix is the only copy a quantized layer keeps, so writing a model
+     * file or a report unpacks it from here.
+     */
+    byte[] weights();
+
+    /**
      * {@code acc[r·N + j] = Σₖ ((xq[r·K + k] & 0xFF) − zeroPoint) · wq[j][k]} for {@code r < rows}, exact.
      *
      * @param xq        {@code rows × K} {@code quint8} activations stored in bytes (unsigned), row-major

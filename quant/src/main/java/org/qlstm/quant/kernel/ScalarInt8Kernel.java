@@ -51,6 +51,11 @@ public final class ScalarInt8Kernel implements Int8Kernel {
         }
 
         @Override
+        public byte[] weights() {
+            return w.clone();
+        }
+
+        @Override
         public void multiply(byte[] xq, int rows, int zeroPoint, int[] acc) {
             Int8Kernels.checkArguments(this, xq, rows, zeroPoint, acc);
             for (int r = 0; r < rows; r++) {

@@ -166,6 +166,23 @@ public final class VectorInt8Kernel implements Int8Kernel {
         return packed;
     }
 
+    /** The inverse of {@link #pack}: {@code Wp[panel][k][P]} → {@code wq[outputs][inputs]} row-major. */
+    static byte[] unpack(byte[] packed, int outputs, int inputs) {
+        byte[] weight = new byte[Math.multiplyExact(outputs, inputs)];
+        for (int p = 0; p < panels(outputs); p++) {
+            int first = firstColumn(p, outputs);
+            int width = Math.min(P, outputs - first);
+            for (int c = 0; c < width; c++) {
+                int row = (first + c) * inputs;
+                int base = p * inputs * P + c;
+                for (int k = 0; k < inputs; k++) {
+                    weight[row + k] = packed[base + k * P];
+                }
+            }
+        }
+        return weight;
+    }
+
     /** The first output column of panel {@code p}: {@code p·P}, except a last panel shifted to end at N. */
     static int firstColumn(int p, int outputs) {
         return Math.max(0, Math.min(p * P, outputs - P));
@@ -219,6 +236,11 @@ public final class VectorInt8Kernel implements Int8Kernel {
         @Override
         public int outputs() {
             return outputs;
+        }
+
+        @Override
+        public byte[] weights() {
+            return unpack(wp, outputs, inputs);
         }
 
         @Override

@@ -54,7 +54,7 @@ public final class WidenedFloatInt8Kernel implements Int8Kernel {
         for (int i = 0; i < q.length; i++) {
             widened[i] = q[i];
         }
-        return new Matrix(floatKernel.prepare(widened, weight.rows(), weight.cols()), new float[weight.rows()]);
+        return new Matrix(floatKernel.prepare(widened, weight.rows(), weight.cols()), new float[weight.rows()], q);
     }
 
     @Override
@@ -62,7 +62,13 @@ public final class WidenedFloatInt8Kernel implements Int8Kernel {
         return name();
     }
 
-    private record Matrix(FloatMatrix floats, float[] zeroBias) implements Int8Matrix {
+    /** {@code values}: the bytes too, for {@link #weights()} (this comparison kernel spends 4 bytes a weight anyway). */
+    private record Matrix(FloatMatrix floats, float[] zeroBias, byte[] values) implements Int8Matrix {
+
+        @Override
+        public byte[] weights() {
+            return values.clone();
+        }
 
         @Override
         public int inputs() {

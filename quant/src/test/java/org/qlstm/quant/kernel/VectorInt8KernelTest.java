@@ -55,6 +55,9 @@ class VectorInt8KernelTest {
             Int8Matrix m = kernel.prepare(weight);
             assertEquals(outputs, m.outputs());
             assertEquals(inputs, m.inputs());
+            // The prepared matrix is a layer's only copy of its weights: they must come back unchanged.
+            org.junit.jupiter.api.Assertions.assertArrayEquals(w, m.weights(),
+                    () -> kernel.name() + ": weights() of " + outputs + "x" + inputs);
             for (int rows : rowCounts) {
                 for (int zp : ZERO_POINTS) {
                     reference.multiply(x, rows, zp, expected);
