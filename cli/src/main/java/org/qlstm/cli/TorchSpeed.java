@@ -93,15 +93,4 @@ record TorchSpeed(String file, String torch, long threads, long predictions, lon
         }
         return value;
     }
-
-    /** The mode called {@code name}, or null. */
-    Mode mode(String name) {
-        return modes.stream().filter(m -> m.name().equals(name)).findFirst().orElse(null);
-    }
-
-    /** The fastest int8 mode, or null when there is none. */
-    Mode fastestInt8() {
-        return modes.stream().filter(m -> m.name().startsWith("int8 "))
-                .min((a, b) -> Double.compare(a.seconds(), b.seconds())).orElse(null);
-    }
 }

@@ -90,15 +90,11 @@ public final class NativeInt8Kernel implements Int8Kernel {
             byte[] packed = new byte[Math.multiplyExact(blocks * BLOCK, paddedInputs)];
             int[] sums = new int[blocks * BLOCK];
             for (int n = 0; n < outputs; n++) {
-                int b = n / BLOCK;
-                int p = (n % BLOCK) / 16;
-                int j = n % 16;
                 int sum = 0;
                 for (int k = 0; k < inputs; k++) {
                     byte v = w[n * inputs + k];
                     sum += v;
-                    // (((b·G + g)·4 + p)·16 + j)·4 + i: the C source's layout
-                    packed[(((b * groups + k / 4) * 4 + p) * 16 + j) * 4 + (k & 3)] = v;
+                    packed[packedIndex(n, k, groups)] = v;
                 }
                 sums[n] = sum;
             }
@@ -120,17 +116,26 @@ public final class NativeInt8Kernel implements Int8Kernel {
             return outputs;
         }
 
+        /**
+         * Where weight {@code (n, k)} sits in the packed layout of the C source, {@code (((b·G + g)·4 + p)·16 + j)·4
+         * + i}: block {@code b} of 64 outputs, input group {@code g = k/4} of {@code G}, 16-output panel {@code p},
+         * lane {@code j}, byte {@code i = k mod 4} of the lane's dword.
+         */
+        private static int packedIndex(int n, int k, int groups) {
+            int b = n / BLOCK;
+            int p = (n % BLOCK) / 16;
+            int j = n % 16;
+            return (((b * groups + k / 4) * 4 + p) * 16 + j) * 4 + (k & 3);
+        }
+
         @Override
         public byte[] weights() {
             byte[] packed = weights.toArray(ValueLayout.JAVA_BYTE);
             int groups = paddedInputs / 4;
             byte[] w = new byte[Math.multiplyExact(outputs, inputs)];
             for (int n = 0; n < outputs; n++) {
-                int b = n / BLOCK;
-                int p = (n % BLOCK) / 16;
-                int j = n % 16;
                 for (int k = 0; k < inputs; k++) {
-                    w[n * inputs + k] = packed[(((b * groups + k / 4) * 4 + p) * 16 + j) * 4 + (k & 3)];
+                    w[n * inputs + k] = packed[packedIndex(n, k, groups)];
                 }
             }
             return w;

@@ -152,23 +152,19 @@ public final class VectorInt8Kernel implements Int8Kernel {
             throw new IllegalArgumentException("int8 matrix of " + outputs + "x" + inputs + " is too large to pack");
         }
         byte[] packed = new byte[(int) size];
-        for (int p = 0; p < panels; p++) {
-            int first = firstColumn(p, outputs);
-            int width = Math.min(P, outputs - first);
-            for (int c = 0; c < width; c++) {
-                int row = (first + c) * inputs;
-                int base = p * inputs * P + c;
-                for (int k = 0; k < inputs; k++) {
-                    packed[base + k * P] = weight[row + k];
-                }
-            }
-        }
+        copyPanels(weight, packed, outputs, inputs, true);
         return packed;
     }
 
     /** The inverse of {@link #pack}: {@code Wp[panel][k][P]} → {@code wq[outputs][inputs]} row-major. */
     static byte[] unpack(byte[] packed, int outputs, int inputs) {
         byte[] weight = new byte[Math.multiplyExact(outputs, inputs)];
+        copyPanels(weight, packed, outputs, inputs, false);
+        return weight;
+    }
+
+    /** The one walk of the panel layout, both ways: {@code weight → packed} when packing, else back. */
+    private static void copyPanels(byte[] weight, byte[] packed, int outputs, int inputs, boolean packing) {
         for (int p = 0; p < panels(outputs); p++) {
             int first = firstColumn(p, outputs);
             int width = Math.min(P, outputs - first);
@@ -176,11 +172,14 @@ public final class VectorInt8Kernel implements Int8Kernel {
                 int row = (first + c) * inputs;
                 int base = p * inputs * P + c;
                 for (int k = 0; k < inputs; k++) {
-                    weight[row + k] = packed[base + k * P];
+                    if (packing) {
+                        packed[base + k * P] = weight[row + k];
+                    } else {
+                        weight[row + k] = packed[base + k * P];
+                    }
                 }
             }
         }
-        return weight;
     }
 
     /** The first output column of panel {@code p}: {@code p·P}, except a last panel shifted to end at N. */
